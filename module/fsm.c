@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Both endpoints of a TCP flow through the RFC 793 states, from the wire. */
+
+#include <linux/ctype.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <net/tcp.h>
+#include "fsm.h"
+
+/* Short aliases, so that the tables below read like RFC 793's diagram. */
+#define sCL TCPSTATE_CLOSED
+#define sLI TCPSTATE_LISTEN
+#define sSS TCPSTATE_SYN_SENT
+#define sSR TCPSTATE_SYN_RCVD
+#define sES TCPSTATE_ESTABLISHED
+#define sF1 TCPSTATE_FIN_WAIT_1
+#define sF2 TCPSTATE_FIN_WAIT_2
+#define sCW TCPSTATE_CLOSE_WAIT
+#define sCG TCPSTATE_CLOSING
+#define sLA TCPSTATE_LAST_ACK
+#define sTW TCPSTATE_TIME_WAIT
+#define sKEEP 0xff
+
+#define fSYN TCPSTATE_F_SYN
+#define fACK TCPSTATE_F_ACK
+#define fFIN TCPSTATE_F_FIN
+#define fRST TCPSTATE_F_RST
+
+/*
+ * Receiver, when the segment acknowledges its FIN (RFC 793 3.9, "fifth,
+ * check the ACK field"). The ACK is applied before the FIN of the same
+ * segment, so FIN_WAIT_1 + FIN/ACK goes through FIN_WAIT_2 to TIME_WAIT.
+ */
+static const u8 fin_acked[TCPSTATE_NSTATES] = {
+	[0 ... TCPSTATE_NSTATES - 1] = sKEEP,
+	[sF1] = sF2,	/* our FIN is acknowledged, the peer may still send */
+	[sCG] = sTW,	/* the FINs crossed and ours is now acknowledged */
+	[sLA] = sCL,	/* passive close complete: nothing left to wait for */
+};
+
+/* Receiver of the peer's first FIN ("eighth, check the FIN bit"). */
+static const u8 fin_received[TCPSTATE_NSTATES] = {
+	[0 ... TCPSTATE_NSTATES - 1] = sKEEP,
+	[sES] = sCW,	/* peer closed first: wait for our application */
+	[sF1] = sCG,	/* both closing, our FIN not acknowledged yet */
+	[sF2] = sTW,	/* our FIN was acknowledged: the active close ends */
+};
+
+/* Sender of its first FIN, by whether the peer's FIN was seen (and acked). */
+static const u8 fin_sent[TCPSTATE_NSTATES] = {
+	[0 ... TCPSTATE_NSTATES - 1] = sKEEP,
+	[sSR] = sF1,	/* close before the handshake's last ACK arrived */
+	[sES] = sF1,	/* active close */
+	[sCW] = sF1,	/* corrected below when the peer's FIN was seen */
+};
+
+static void apply(struct tcpstate_end *e, const u8 *table)
+{
+	if (table[e->state] != sKEEP)
+		e->state = table[e->state];
+}
+
+/* Does @ack cover sequence number @x of @peer, and nothing it never sent? */
+static bool acks(const struct tcpstate_end *peer, u32 ack, u32 x)
+{
+	return after(ack, x) && !after(ack, peer->nxt);
+}
+
+static bool acks_isn(const struct tcpstate_end *peer, u32 ack)
+{
+	return (peer->flags & TCPSTATE_END_ISN) && acks(peer, ack, peer->isn);
+}
+
+static bool acks_fin(const struct tcpstate_end *peer, u32 ack)
+{
+	return (peer->flags & TCPSTATE_END_FIN) && acks(peer, ack, peer->nxt - 1);
+}
+
+/* ESTABLISHED and every state a connection reaches only after it. */
+static bool synchronized(u8 state)
+{
+	return state >= sES;
+}
+
+static bool pair_synchronized(const struct tcpstate_pair *p)
+{
+	return synchronized(p->end[TCPSTATE_CLIENT].state) &&
+	       synchronized(p->end[TCPSTATE_SERVER].state);
+}
+
+static void swap_roles(struct tcpstate_pair *p)
+{
+	swap(p->end[TCPSTATE_CLIENT], p->end[TCPSTATE_SERVER]);
+	p->client_dir ^= 1;
+}
+
+/* Record what the sender showed of itself: sequence space, ack, window. */
+static void note_sender(struct tcpstate_end *a, const struct tcpstate_seg *s)
+{
+	u32 end = s->seq + s->len + !!(s->flags & fSYN) + !!(s->flags & fFIN);
+
+	if (!(a->flags & TCPSTATE_END_SENT) || after(end, a->nxt))
+		a->nxt = end;
+	a->flags |= TCPSTATE_END_SENT;
+	if (s->flags & fSYN) {
+		a->isn = s->seq;
+		a->flags |= TCPSTATE_END_ISN;
+	}
+	if (s->flags & fACK) {
+		a->ack = s->ack;
+		a->win = s->win;
+		a->flags |= TCPSTATE_END_ACKED;
+	}
+}
+
+/* Each end either over (CLOSED or TIME_WAIT) or never started. */
+static bool incarnation_over(const struct tcpstate_pair *p)
+{
+	u8 c = p->end[TCPSTATE_CLIENT].state, s = p->end[TCPSTATE_SERVER].state;
+
+	return (c == sCL || c == sTW) && (s == sCL || s == sTW);
+}
+
+/* A SYN on a finished tuple: the sender is the client of a new connection. */
+static u32 new_incarnation(struct tcpstate_pair *p, const struct tcpstate_seg *s)
+{
+	bool reuse = p->end[TCPSTATE_CLIENT].state == sTW ||
+		     p->end[TCPSTATE_SERVER].state == sTW;
+	struct tcpstate_end *client, *server;
+
+	if (tcpstate_fsm_role(p, s->dir) != TCPSTATE_CLIENT)
+		swap_roles(p);
+	memset(p->end, 0, sizeof(p->end));
+	p->flags = 0;
+	client = &p->end[TCPSTATE_CLIENT];
+	server = &p->end[TCPSTATE_SERVER];
+	note_sender(client, s);
+	client->state = sSS;
+	server->state = sLI;	/* a SYN reached it, nothing answered yet */
+	return TCPSTATE_EV_INCARNATION | (reuse ? TCPSTATE_EV_TW_REUSE : 0);
+}
+
+/* Crossing SYNs: both SYN_RCVD, roles as the ports say. */
+static u32 simultaneous_open(struct tcpstate_pair *p, struct tcpstate_end *a,
+			     struct tcpstate_end *b, const struct tcpstate_seg *s)
+{
+	note_sender(a, s);
+	a->state = sSR;
+	b->state = sSR;
+	if (p->client_dir != p->port_client_dir)
+		swap_roles(p);
+	return TCPSTATE_EV_SIM_OPEN;
+}
+
+static u32 fsm_syn(struct tcpstate_pair *p, const struct tcpstate_seg *s)
+{
+	enum tcpstate_role from = tcpstate_fsm_role(p, s->dir);
+	struct tcpstate_end *a = &p->end[from], *b = &p->end[!from];
+
+	if (incarnation_over(p))
+		return new_incarnation(p, s);
+	if (a->state == sLI && b->state == sSS)
+		return simultaneous_open(p, a, b, s);
+	if (from == TCPSTATE_CLIENT && a->state == sSS) {
+		/*
+		 * A retransmitted SYN. After a TIME_WAIT end refused it and the
+		 * client reset that end, it reaches a CLOSED server again.
+		 */
+		note_sender(a, s);
+		if (b->state == sCL)
+			b->state = sLI;
+	}
+	return 0;	/* inside a live incarnation: no change */
+}
+
+/* The receiver's half of a segment that carries an ACK. */
+static void receive_ack(struct tcpstate_end *b, u32 ack)
+{
+	if (b->state == sSR) {
+		if (acks_isn(b, ack))
+			b->state = sES;
+	} else if (acks_fin(b, ack)) {
+		apply(b, fin_acked);
+	}
+}
+
+static u32 fsm_synack(struct tcpstate_pair *p, const struct tcpstate_seg *s)
+{
+	enum tcpstate_role from = tcpstate_fsm_role(p, s->dir);
+	struct tcpstate_end *a = &p->end[from], *b = &p->end[!from];
+
+	note_sender(a, s);
+	/* Answering a SYN makes a half-open endpoint, whatever the ack says. */
+	if ((a->state == sLI || a->state == sCL) && b->state == sSS)
+		a->state = sSR;
+	receive_ack(b, s->ack);	/* simultaneous open: the peer's SYN acked */
+	return 0;
+}
+
+/* The sender's half of its first FIN. */
+static u32 send_fin(struct tcpstate_pair *p, struct tcpstate_end *a,
+		    struct tcpstate_end *b, const struct tcpstate_seg *s)
+{
+	u8 before = a->state;
+
+	apply(a, fin_sent);
+	if (a->state == before || !(b->flags & TCPSTATE_END_FIN))
+		return 0;
+	if (acks_fin(b, s->ack)) {
+		a->state = sLA;		/* passive close */
+		return 0;
+	}
+	a->state = sCG;			/* the FINs crossed */
+	if (p->flags & TCPSTATE_PAIR_SIM_CLOSE)
+		return 0;
+	p->flags |= TCPSTATE_PAIR_SIM_CLOSE;
+	return TCPSTATE_EV_SIM_CLOSE;
+}
+
+/* seq = peer's last ack - 1 with at most one byte: a probe, not data. */
+static u32 probe(const struct tcpstate_end *b, const struct tcpstate_seg *s)
+{
+	if (s->flags & (fSYN | fFIN | fRST) || s->len > 1 ||
+	    !(b->flags & TCPSTATE_END_ACKED) || s->seq != b->ack - 1)
+		return 0;
+	return b->win ? TCPSTATE_EV_KEEPALIVE : TCPSTATE_EV_ZERO_WINDOW_PROBE;
+}
+
+/* An ACK-bearing segment without SYN or RST: A sends, then B receives. */
+static u32 fsm_ack(struct tcpstate_pair *p, const struct tcpstate_seg *s)
+{
+	enum tcpstate_role from = tcpstate_fsm_role(p, s->dir);
+	struct tcpstate_end *a = &p->end[from], *b = &p->end[!from];
+	bool first_fin = (s->flags & fFIN) && !(a->flags & TCPSTATE_END_FIN);
+	u32 ev = probe(b, s);
+
+	if (ev)
+		return ev;
+	note_sender(a, s);
+	if (a->state == sSS && acks_isn(b, s->ack))
+		a->state = sES;		/* the handshake's last ACK */
+	if (first_fin) {
+		a->flags |= TCPSTATE_END_FIN;
+		ev |= send_fin(p, a, b, s);
+	}
+	receive_ack(b, s->ack);
+	if (first_fin)
+		apply(b, fin_received);
+	return ev;
+}
+
+/* RFC 5961 as Linux implements it: which RSTs does the receiver accept? */
+static bool rst_acceptable(const struct tcpstate_end *a,
+			   const struct tcpstate_end *b,
+			   const struct tcpstate_seg *s)
+{
+	if (b->state == sSS)
+		return (s->flags & fACK) && (b->flags & TCPSTATE_END_ISN) &&
+		       s->ack == b->isn + 1;
+	if ((a->flags & TCPSTATE_END_SENT) && s->seq == a->nxt)
+		return true;
+	if (!(b->flags & TCPSTATE_END_ACKED))
+		return !(b->flags & TCPSTATE_END_SENT) &&
+		       (a->flags & TCPSTATE_END_ISN) && s->seq == a->isn + 1;
+	if (s->seq == b->ack)
+		return true;
+	if (s->seq == b->ack - 1 &&
+	    (b->state == sCW || b->state == sLA || b->state == sCG))
+		return true;
+	/* A request socket accepts any RST inside its window. */
+	return b->state == sSR && !before(s->seq, b->ack) &&
+	       !after(s->seq, b->ack + b->win);
+}
+
+static u32 fsm_rst(struct tcpstate_pair *p, const struct tcpstate_seg *s)
+{
+	enum tcpstate_role from = tcpstate_fsm_role(p, s->dir);
+	struct tcpstate_end *a = &p->end[from], *b = &p->end[!from];
+
+	if (!rst_acceptable(a, b, s))
+		return TCPSTATE_EV_INVALID;
+	b->state = sCL;
+	/* From SYN_SENT a RST refuses one ACK; the SYN will be sent again. */
+	if (a->state != sSS)
+		a->state = sCL;
+	return TCPSTATE_EV_RESET;
+}
+
+/* Flag sets Linux drops without looking further: never change state. */
+static bool flags_invalid(u8 flags)
+{
+	if (flags & fRST)
+		return false;	/* judged as a RST, whatever else is set */
+	if ((flags & (fSYN | fFIN)) == (fSYN | fFIN))
+		return true;
+	return !(flags & (fSYN | fACK));	/* FIN, NULL and Xmas scans */
+}
+
+enum tcpstate_open tcpstate_fsm_classify(u8 flags)
+{
+	if (flags & fRST)
+		return TCPSTATE_OPEN_NONE;
+	if (flags_invalid(flags))
+		return TCPSTATE_OPEN_INVALID;
+	if (flags & fSYN)
+		return flags & fACK ? TCPSTATE_OPEN_SYNACK : TCPSTATE_OPEN_SYN;
+	return TCPSTATE_OPEN_PICKUP;
+}
+
+u32 tcpstate_fsm_step(struct tcpstate_pair *p, const struct tcpstate_seg *s)
+{
+	bool was_synchronized = pair_synchronized(p);
+	u32 ev;
+
+	if (flags_invalid(s->flags))
+		return TCPSTATE_EV_INVALID;
+	if (!tcpstate_fsm_live(p) && !(s->flags & fSYN && !(s->flags & fACK)))
+		return TCPSTATE_EV_IGNORED;	/* only a SYN revives a tombstone */
+	if (s->flags & fRST)
+		return fsm_rst(p, s);
+	if (s->flags & fSYN)
+		ev = s->flags & fACK ? fsm_synack(p, s) : fsm_syn(p, s);
+	else
+		ev = fsm_ack(p, s);
+	if (!was_synchronized && pair_synchronized(p))
+		ev |= TCPSTATE_EV_HANDSHAKE;
+	return ev;
+}
+
+/*
+ * Set up a new flow from its first segment (classified as creating one)
+ * and apply it. A SYN-ACK without its SYN names the receiver the client,
+ * waiting in SYN_SENT for exactly that SYN-ACK; anything else valid is
+ * picked up mid-stream with both ends ESTABLISHED.
+ */
+u32 tcpstate_fsm_first(struct tcpstate_pair *p, const struct tcpstate_seg *s,
+		       u8 port_client_dir)
+{
+	struct tcpstate_end *client, *server;
+
+	memset(p, 0, sizeof(*p));
+	p->port_client_dir = port_client_dir;
+	p->client_dir = s->dir;
+	client = &p->end[TCPSTATE_CLIENT];
+	server = &p->end[TCPSTATE_SERVER];
+	switch (tcpstate_fsm_classify(s->flags)) {
+	case TCPSTATE_OPEN_SYN:
+		break;
+	case TCPSTATE_OPEN_SYNACK:
+		p->client_dir = !s->dir;
+		client->state = sSS;
+		client->isn = s->ack - 1;
+		client->nxt = s->ack;
+		client->flags = TCPSTATE_END_SENT | TCPSTATE_END_ISN;
+		break;
+	case TCPSTATE_OPEN_PICKUP:
+		p->client_dir = port_client_dir;
+		client->state = sES;
+		server->state = sES;
+		/* The receiver has sent at least what the segment acks. */
+		p->end[!tcpstate_fsm_role(p, s->dir)].nxt = s->ack;
+		p->end[!tcpstate_fsm_role(p, s->dir)].flags = TCPSTATE_END_SENT;
+		return tcpstate_fsm_step(p, s) | TCPSTATE_EV_PICKED_UP;
+	default:
+		return TCPSTATE_EV_INVALID;
+	}
+	return tcpstate_fsm_step(p, s);
+}
+
+/* History letters: index 0..5 for the client, 6..11 for the server. */
+static void history_letter(struct tcpstate_history *h, enum tcpstate_role role,
+			   char letter, unsigned int kind)
+{
+	unsigned int bit = kind + (role == TCPSTATE_SERVER ? 6 : 0);
+	size_t len = strnlen(h->letters, TCPSTATE_HISTORY_LEN);
+
+	if ((h->seen & BIT(bit)) || len >= TCPSTATE_HISTORY_LEN)
+		return;
+	h->seen |= BIT(bit);
+	h->letters[len] = role == TCPSTATE_CLIENT ? toupper(letter) : letter;
+}
+
+void tcpstate_history_add(struct tcpstate_history *h, enum tcpstate_role role,
+			  const struct tcpstate_seg *s)
+{
+	u8 f = s->flags;
+
+	if (f & fRST) {
+		history_letter(h, role, 'r', 5);
+		return;
+	}
+	if (f & fSYN)
+		history_letter(h, role, f & fACK ? 'h' : 's', f & fACK ? 1 : 0);
+	else if (!s->len && !(f & fFIN))
+		history_letter(h, role, 'a', 2);
+	if (s->len)
+		history_letter(h, role, 'd', 3);
+	if (f & fFIN)
+		history_letter(h, role, 'f', 4);
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The RFC 793 state machine of both endpoints of a flow: a pure function. */
+#ifndef _TCPSTATE_FSM_H
+#define _TCPSTATE_FSM_H
+
+#include <linux/types.h>
+#include "uapi/linux/tcpstate.h"
+
+/* TCP flag bits as they appear in byte 13 of the header. */
+#define TCPSTATE_F_FIN	0x01
+#define TCPSTATE_F_SYN	0x02
+#define TCPSTATE_F_RST	0x04
+#define TCPSTATE_F_PSH	0x08
+#define TCPSTATE_F_ACK	0x10
+#define TCPSTATE_F_URG	0x20
+
+/* One observed segment. @dir is the canonical direction: 0 from key end 0. */
+struct tcpstate_seg {
+	u32 seq;
+	u32 ack;
+	u32 len;
+	u16 win;
+	u8 flags;
+	u8 dir;
+};
+
+/* What one endpoint has shown of itself on the wire. */
+struct tcpstate_end {
+	u32 isn;
+	u32 nxt;	/* highest sequence number sent, + 1 */
+	u32 ack;	/* last acknowledgement sent */
+	u16 win;	/* last window advertised (unscaled) */
+	u8 state;	/* enum tcpstate_state */
+	u8 flags;	/* TCPSTATE_END_* */
+};
+
+#define TCPSTATE_END_SENT	0x01	/* nxt is known */
+#define TCPSTATE_END_ISN	0x02	/* isn is known */
+#define TCPSTATE_END_ACKED	0x04	/* ack and win are known */
+#define TCPSTATE_END_FIN	0x08	/* sent its FIN: its seq is nxt - 1 */
+
+/* Both endpoints, indexed by enum tcpstate_role. */
+struct tcpstate_pair {
+	struct tcpstate_end end[TCPSTATE_NROLES];
+	u8 client_dir;		/* canonical direction the client sends in */
+	u8 port_client_dir;	/* the same, as the ports decide it */
+	u8 flags;		/* TCPSTATE_PAIR_* */
+};
+
+#define TCPSTATE_PAIR_SIM_CLOSE	0x01	/* simultaneous close counted */
+
+/* What a segment did, for counters and the flow table. */
+#define TCPSTATE_EV_INVALID		BIT(0)
+#define TCPSTATE_EV_IGNORED		BIT(1)	/* reached a tombstone */
+#define TCPSTATE_EV_HANDSHAKE		BIT(2)
+#define TCPSTATE_EV_RESET		BIT(3)
+#define TCPSTATE_EV_TW_REUSE		BIT(4)
+#define TCPSTATE_EV_KEEPALIVE		BIT(5)
+#define TCPSTATE_EV_ZERO_WINDOW_PROBE	BIT(6)
+#define TCPSTATE_EV_SIM_OPEN		BIT(7)
+#define TCPSTATE_EV_SIM_CLOSE		BIT(8)
+#define TCPSTATE_EV_INCARNATION		BIT(9)	/* a new connection began */
+#define TCPSTATE_EV_PICKED_UP		BIT(10)
+
+/* How a segment on a tuple without a flow is treated. */
+enum tcpstate_open {
+	TCPSTATE_OPEN_NONE,	/* a RST: no flow, counted only in segments */
+	TCPSTATE_OPEN_INVALID,	/* never creates a flow, counted invalid */
+	TCPSTATE_OPEN_SYN,	/* sender is the client */
+	TCPSTATE_OPEN_SYNACK,	/* sender is the server */
+	TCPSTATE_OPEN_PICKUP,	/* mid-stream: both ESTABLISHED */
+};
+
+enum tcpstate_open tcpstate_fsm_classify(u8 flags);
+u32 tcpstate_fsm_first(struct tcpstate_pair *p, const struct tcpstate_seg *s,
+		       u8 port_client_dir);
+u32 tcpstate_fsm_step(struct tcpstate_pair *p, const struct tcpstate_seg *s);
+
+static inline enum tcpstate_role tcpstate_fsm_role(const struct tcpstate_pair *p,
+						   u8 dir)
+{
+	return dir == p->client_dir ? TCPSTATE_CLIENT : TCPSTATE_SERVER;
+}
+
+/* A flow whose both ends are CLOSED is a tombstone: not in the gauges. */
+static inline bool tcpstate_fsm_live(const struct tcpstate_pair *p)
+{
+	return p->end[TCPSTATE_CLIENT].state != TCPSTATE_CLOSED ||
+	       p->end[TCPSTATE_SERVER].state != TCPSTATE_CLOSED;
+}
+
+/* Zeek-style history: at most one letter of each kind per direction. */
+#define TCPSTATE_HISTORY_LEN	16
+
+struct tcpstate_history {
+	char letters[TCPSTATE_HISTORY_LEN];	/* not NUL-terminated when full */
+	u16 seen;
+};
+
+void tcpstate_history_add(struct tcpstate_history *h, enum tcpstate_role role,
+			  const struct tcpstate_seg *s);
+
+#endif /* _TCPSTATE_FSM_H */

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Parsing IPv4 and IPv6 TCP segments defensively, without trusting them. */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/tcp.h>
+#include "parse.h"
+
+/* Every option must fit the header and be at least its own two bytes. */
+static bool options_valid(const u8 *opt, unsigned int len)
+{
+	while (len) {
+		if (opt[0] == TCPOPT_EOL)
+			return true;
+		if (opt[0] == TCPOPT_NOP) {
+			opt++;
+			len--;
+			continue;
+		}
+		if (len < 2 || opt[1] < 2 || opt[1] > len)
+			return false;
+		len -= opt[1];
+		opt += opt[1];
+	}
+	return true;
+}
+
+/* Sort the endpoints so that both directions share one key. */
+static void set_key(struct tcpstate_pkt *pkt, u8 family, const void *saddr,
+		    const void *daddr, size_t alen, const struct tcphdr *th)
+{
+	struct tcpstate_key *key = &pkt->key;
+	int cmp = memcmp(saddr, daddr, alen);
+	u8 dir;
+
+	if (!cmp)
+		cmp = (int)ntohs(th->source) - (int)ntohs(th->dest);
+	dir = cmp > 0;
+	memset(key, 0, sizeof(*key));
+	key->family = family;
+	memcpy(&key->addr[dir], saddr, alen);
+	memcpy(&key->addr[!dir], daddr, alen);
+	key->port[dir] = th->source;
+	key->port[!dir] = th->dest;
+	pkt->seg.dir = dir;
+}
+
+static enum tcpstate_parse parse_tcp(const struct sk_buff *skb,
+				     unsigned int thoff,
+				     struct tcpstate_pkt *pkt, u8 family,
+				     const void *saddr, const void *daddr,
+				     size_t alen)
+{
+	u8 buf[MAX_TCP_OPTION_SPACE];
+	const struct tcphdr *th;
+	struct tcphdr _th;
+	unsigned int doff;
+	const u8 *opt;
+
+	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+	if (!th)
+		return TCPSTATE_MALFORMED;
+	doff = th->doff * 4;
+	if (doff < sizeof(*th) || thoff + doff > skb->len)
+		return TCPSTATE_MALFORMED;
+	opt = skb_header_pointer(skb, thoff + sizeof(*th), doff - sizeof(*th),
+				 buf);
+	if (!opt || !options_valid(opt, doff - sizeof(*th)))
+		return TCPSTATE_MALFORMED;
+
+	pkt->thoff = thoff;
+	pkt->seg.seq = ntohl(th->seq);
+	pkt->seg.ack = ntohl(th->ack_seq);
+	pkt->seg.len = skb->len - thoff - doff;
+	pkt->seg.win = ntohs(th->window);
+	pkt->seg.flags = ((const u8 *)th)[13];
+	set_key(pkt, family, saddr, daddr, alen, th);
+	return TCPSTATE_TCP;
+}
+
+static enum tcpstate_parse parse_ipv4(const struct sk_buff *skb,
+				      struct tcpstate_pkt *pkt)
+{
+	unsigned int nhoff = skb_network_offset(skb);
+	const struct iphdr *iph;
+	struct iphdr _iph;
+
+	iph = skb_header_pointer(skb, nhoff, sizeof(_iph), &_iph);
+	if (!iph || iph->protocol != IPPROTO_TCP)
+		return TCPSTATE_NOT_TCP;
+	/* Without defragmentation in front of us a fragment is unreadable. */
+	if (iph->ihl < 5 || ip_is_fragment(iph))
+		return TCPSTATE_MALFORMED;
+	return parse_tcp(skb, nhoff + iph->ihl * 4, pkt, AF_INET, &iph->saddr,
+			 &iph->daddr, sizeof(iph->saddr));
+}
+
+static enum tcpstate_parse parse_ipv6(const struct sk_buff *skb,
+				      struct tcpstate_pkt *pkt)
+{
+	unsigned int nhoff = skb_network_offset(skb);
+	const struct ipv6hdr *ip6h;
+	struct ipv6hdr _ip6h;
+	__be16 frag_off = 0;
+	u8 nexthdr;
+	int thoff;
+
+	ip6h = skb_header_pointer(skb, nhoff, sizeof(_ip6h), &_ip6h);
+	if (!ip6h)
+		return TCPSTATE_NOT_TCP;
+	nexthdr = ip6h->nexthdr;
+	thoff = ipv6_skip_exthdr(skb, nhoff + sizeof(*ip6h), &nexthdr,
+				 &frag_off);
+	if (thoff < 0)
+		return TCPSTATE_MALFORMED;	/* a broken header chain */
+	if (nexthdr != IPPROTO_TCP)
+		return TCPSTATE_NOT_TCP;
+	if (frag_off & htons(IP6_OFFSET | IP6_MF))
+		return TCPSTATE_MALFORMED;
+	return parse_tcp(skb, thoff, pkt, AF_INET6, &ip6h->saddr, &ip6h->daddr,
+			 sizeof(ip6h->saddr));
+}
+
+enum tcpstate_parse tcpstate_parse(const struct sk_buff *skb, u8 family,
+				   struct tcpstate_pkt *pkt)
+{
+	enum tcpstate_parse ret;
+
+	ret = family == NFPROTO_IPV4 ? parse_ipv4(skb, pkt) :
+				       parse_ipv6(skb, pkt);
+	pkt->gso_segs = skb_is_gso(skb) ?
+			max_t(u16, 1, skb_shinfo(skb)->gso_segs) : 1;
+	return ret;
+}
+
+/* The client sends from the end with the higher port (ties: address). */
+u8 tcpstate_key_port_client_dir(const struct tcpstate_key *key)
+{
+	return ntohs(key->port[0]) <= ntohs(key->port[1]);
+}
+
+/* Both ends the same socket: a self-connected socket, never tracked. */
+bool tcpstate_key_self(const struct tcpstate_key *key)
+{
+	return key->port[0] == key->port[1] &&
+	       ipv6_addr_equal(&key->addr[0], &key->addr[1]);
+}

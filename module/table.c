@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The flow table: RCU lookups, per-flow locks, a periodic collector. */
+
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+#include "tcpstate.h"
+
+static struct kmem_cache *flow_cache;
+
+static const struct rhashtable_params flow_params = {
+	.head_offset = offsetof(struct tcpstate_flow, node),
+	.key_offset = offsetof(struct tcpstate_flow, key),
+	.key_len = sizeof(struct tcpstate_key),
+	.automatic_shrinking = true,
+};
+
+/* The counters that each event of the state machine feeds. */
+static const struct {
+	u32 event;
+	enum tcpstate_counter counter;
+} event_counters[] = {
+	{ TCPSTATE_EV_INVALID, TCPSTATE_CTR_invalid },
+	{ TCPSTATE_EV_HANDSHAKE, TCPSTATE_CTR_handshakes },
+	{ TCPSTATE_EV_RESET, TCPSTATE_CTR_resets },
+	{ TCPSTATE_EV_TW_REUSE, TCPSTATE_CTR_tw_reuse },
+	{ TCPSTATE_EV_KEEPALIVE, TCPSTATE_CTR_keepalives },
+	{ TCPSTATE_EV_ZERO_WINDOW_PROBE, TCPSTATE_CTR_zero_window_probes },
+	{ TCPSTATE_EV_SIM_OPEN, TCPSTATE_CTR_simultaneous_open },
+	{ TCPSTATE_EV_SIM_CLOSE, TCPSTATE_CTR_simultaneous_close },
+	{ TCPSTATE_EV_PICKED_UP, TCPSTATE_CTR_picked_up },
+};
+
+static void count_events(struct tcpstate_net *tn, u32 events)
+{
+	int i;
+
+	for (i = 0; events && i < ARRAY_SIZE(event_counters); i++)
+		if (events & event_counters[i].event)
+			tcpstate_count(tn, event_counters[i].counter, 1);
+}
+
+static void flow_states(const struct tcpstate_flow *flow, u8 states[2])
+{
+	states[TCPSTATE_CLIENT] = flow->pair.end[TCPSTATE_CLIENT].state;
+	states[TCPSTATE_SERVER] = flow->pair.end[TCPSTATE_SERVER].state;
+}
+
+static void flow_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(flow_cache, container_of(head, struct tcpstate_flow, rcu));
+}
+
+/* Called with the flow locked; readers may still hold it until a grace period. */
+static void flow_unlink(struct tcpstate_net *tn, struct tcpstate_flow *flow)
+{
+	flow->dead = 1;
+	rhashtable_remove_fast(&tn->table.flows, &flow->node, flow_params);
+	atomic_dec(&tn->table.entries);
+	tcpstate_count(tn, TCPSTATE_CTR_flows_freed, 1);
+	call_rcu(&flow->rcu, flow_free_rcu);
+}
+
+/* A new, unborn flow for @pkt, or the one another CPU inserted first. */
+static struct tcpstate_flow *flow_create(struct tcpstate_net *tn,
+					 const struct tcpstate_pkt *pkt)
+{
+	struct tcpstate_flow *flow, *old;
+
+	switch (tcpstate_fsm_classify(pkt->seg.flags)) {
+	case TCPSTATE_OPEN_NONE:
+		return NULL;
+	case TCPSTATE_OPEN_INVALID:
+		tcpstate_count(tn, TCPSTATE_CTR_invalid, 1);
+		return NULL;
+	default:
+		break;
+	}
+	if (tcpstate_key_self(&pkt->key))
+		goto untracked;
+	if (atomic_inc_return(&tn->table.entries) >
+	    READ_ONCE(tn->params.max_flows))
+		goto uncount;
+	flow = kmem_cache_zalloc(flow_cache, GFP_ATOMIC);
+	if (!flow)
+		goto uncount;
+	flow->key = pkt->key;
+	spin_lock_init(&flow->lock);
+	flow->created = jiffies;
+	flow->last = flow->created;
+	old = rhashtable_lookup_get_insert_fast(&tn->table.flows, &flow->node,
+						flow_params);
+	if (!old) {
+		tcpstate_count(tn, TCPSTATE_CTR_flows_created, 1);
+		return flow;
+	}
+	kmem_cache_free(flow_cache, flow);
+	if (!IS_ERR(old)) {
+		atomic_dec(&tn->table.entries);
+		return old;
+	}
+uncount:
+	atomic_dec(&tn->table.entries);
+untracked:
+	tcpstate_count(tn, TCPSTATE_CTR_untracked, 1);
+	return NULL;
+}
+
+/* Run the state machine on one segment; false if the flow was unlinked. */
+static bool flow_apply(struct tcpstate_net *tn, struct tcpstate_flow *flow,
+		       const struct tcpstate_pkt *pkt)
+{
+	const struct tcpstate_seg *s = &pkt->seg;
+	u8 from[2], to[2];
+	u32 events;
+
+	spin_lock_bh(&flow->lock);
+	if (unlikely(flow->dead)) {
+		spin_unlock_bh(&flow->lock);
+		return false;
+	}
+	flow_states(flow, from);
+	if (likely(flow->born)) {
+		events = tcpstate_fsm_step(&flow->pair, s);
+	} else {
+		events = tcpstate_fsm_first(&flow->pair, s,
+					    tcpstate_key_port_client_dir(&pkt->key));
+		flow->born = !(events & TCPSTATE_EV_INVALID);
+	}
+	flow_states(flow, to);
+	tcpstate_stats_move(tn, from, to);
+	if (!(events & (TCPSTATE_EV_INVALID | TCPSTATE_EV_IGNORED))) {
+		if (events & TCPSTATE_EV_INCARNATION)
+			memset(&flow->history, 0, sizeof(flow->history));
+		tcpstate_history_add(&flow->history,
+				     tcpstate_fsm_role(&flow->pair, s->dir), s);
+		flow->last = jiffies;
+	}
+	spin_unlock_bh(&flow->lock);
+	count_events(tn, events);
+	return true;
+}
+
+/* The packet path: called under rcu_read_lock() from the hooks. */
+void tcpstate_table_segment(struct tcpstate_net *tn,
+			    const struct tcpstate_pkt *pkt)
+{
+	struct tcpstate_flow *flow;
+	int tries;
+
+	/* A flow unlinked under us is looked up (or created) once more. */
+	for (tries = 0; tries < 2; tries++) {
+		flow = rhashtable_lookup(&tn->table.flows, &pkt->key,
+					 flow_params);
+		if (!flow)
+			flow = flow_create(tn, pkt);
+		if (!flow || flow_apply(tn, flow, pkt))
+			return;
+	}
+}
+
+/* Idle timeout of an endpoint in @state; CLOSED never keeps a flow. */
+static unsigned long state_timeout(const struct tcpstate_params *p, u8 state)
+{
+	switch (state) {
+	case TCPSTATE_CLOSED:
+		return 0;
+	case TCPSTATE_LISTEN:
+	case TCPSTATE_SYN_SENT:
+	case TCPSTATE_SYN_RCVD:
+		return msecs_to_jiffies(READ_ONCE(p->timeout_handshake_ms));
+	case TCPSTATE_ESTABLISHED:
+	case TCPSTATE_CLOSE_WAIT:
+		return msecs_to_jiffies(READ_ONCE(p->timeout_established_ms));
+	case TCPSTATE_TIME_WAIT:
+		return msecs_to_jiffies(READ_ONCE(p->timewait_ms));
+	default:
+		return msecs_to_jiffies(READ_ONCE(p->timeout_closing_ms));
+	}
+}
+
+/* TIME_WAIT ends whose 2MSL ran out since the last segment become CLOSED. */
+static void end_time_wait(struct tcpstate_net *tn, struct tcpstate_flow *flow,
+			  unsigned long now)
+{
+	unsigned long tw = msecs_to_jiffies(READ_ONCE(tn->params.timewait_ms));
+	int role;
+
+	if (time_before(now, flow->last + tw))
+		return;
+	for (role = 0; role < TCPSTATE_NROLES; role++)
+		if (flow->pair.end[role].state == TCPSTATE_TIME_WAIT)
+			flow->pair.end[role].state = TCPSTATE_CLOSED;
+	if (!tcpstate_fsm_live(&flow->pair))
+		flow->last = now;	/* the tombstone's time starts now */
+}
+
+/* Decide whether one flow ends: TIME_WAIT expiry, tombstone, idle timeout. */
+static void collect_flow(struct tcpstate_net *tn, struct tcpstate_flow *flow,
+			 unsigned long now)
+{
+	const struct tcpstate_params *p = &tn->params;
+	static const u8 gone[2] = { TCPSTATE_CLOSED, TCPSTATE_CLOSED };
+	bool timed_out = false, expired = false;
+	u8 from[2], to[2];
+
+	spin_lock_bh(&flow->lock);
+	if (flow->dead)
+		goto out;
+	flow_states(flow, from);
+	if (tcpstate_fsm_live(&flow->pair)) {
+		end_time_wait(tn, flow, now);
+		timed_out = tcpstate_fsm_live(&flow->pair) &&
+			    time_after_eq(now, flow->last +
+					  max(state_timeout(p, from[0]),
+					      state_timeout(p, from[1])));
+	} else {
+		expired = time_after_eq(now, flow->last +
+					msecs_to_jiffies(TCPSTATE_TOMBSTONE_MS));
+	}
+	flow_states(flow, to);
+	if (timed_out || expired) {
+		flow_unlink(tn, flow);
+		memcpy(to, gone, sizeof(to));
+	}
+	tcpstate_stats_move(tn, from, to);
+out:
+	spin_unlock_bh(&flow->lock);
+	if (timed_out)
+		tcpstate_count(tn, TCPSTATE_CTR_timeouts, 1);
+}
+
+void tcpstate_table_collect(struct tcpstate_net *tn, unsigned long now)
+{
+	struct rhashtable_iter iter;
+	struct tcpstate_flow *flow;
+	unsigned int n = 0;
+
+	rhashtable_walk_enter(&tn->table.flows, &iter);
+	rhashtable_walk_start(&iter);
+	while ((flow = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(flow)) {
+			if (PTR_ERR(flow) == -EAGAIN)
+				continue;	/* resized: walk restarts */
+			break;
+		}
+		collect_flow(tn, flow, now);
+		/* Do not hold off RCU or the CPU for a million flows. */
+		if (!(++n % 1024)) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+}
+
+static void gc_work(struct work_struct *work)
+{
+	struct tcpstate_net *tn = container_of(to_delayed_work(work),
+					       struct tcpstate_net, table.gc);
+
+	tcpstate_table_collect(tn, jiffies);
+	queue_delayed_work(system_power_efficient_wq, &tn->table.gc, HZ);
+}
+
+int tcpstate_table_init(struct tcpstate_net *tn)
+{
+	int err = rhashtable_init(&tn->table.flows, &flow_params);
+
+	if (err)
+		return err;
+	atomic_set(&tn->table.entries, 0);
+	INIT_DELAYED_WORK(&tn->table.gc, gc_work);
+	queue_delayed_work(system_power_efficient_wq, &tn->table.gc, HZ);
+	return 0;
+}
+
+static void flow_free(void *ptr, void *arg)
+{
+	kmem_cache_free(flow_cache, ptr);
+}
+
+/* The hooks are gone and their readers done: free without grace periods. */
+void tcpstate_table_exit(struct tcpstate_net *tn)
+{
+	cancel_delayed_work_sync(&tn->table.gc);
+	rhashtable_free_and_destroy(&tn->table.flows, flow_free, NULL);
+}
+
+int tcpstate_table_module_init(void)
+{
+	flow_cache = KMEM_CACHE(tcpstate_flow, 0);
+	return flow_cache ? 0 : -ENOMEM;
+}
+
+void tcpstate_table_module_exit(void)
+{
+	rcu_barrier();	/* flows still waiting in call_rcu() */
+	kmem_cache_destroy(flow_cache);
+}

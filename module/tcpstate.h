@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The per-namespace state every part of tcpstate works on. */
+#ifndef _TCPSTATE_H
+#define _TCPSTATE_H
+
+#include <net/net_namespace.h>
+#include "stats.h"
+#include "table.h"
+
+/* Tunables, one set per namespace (net.tcpstate.*). */
+struct tcpstate_params {
+	int max_flows;
+	int timewait_ms;
+	int timeout_handshake_ms;
+	int timeout_established_ms;
+	int timeout_closing_ms;
+};
+
+struct tcpstate_net {
+	struct net *net;
+	struct tcpstate_params params;
+	struct tcpstate_table table;
+	struct tcpstate_pcpu __percpu *stats;
+};
+
+struct tcpstate_net *tcpstate_pernet(const struct net *net);
+
+/* Counters are per CPU: no shared cache line is written per packet. */
+static inline void tcpstate_count(struct tcpstate_net *tn,
+				  enum tcpstate_counter counter, u64 n)
+{
+	this_cpu_add(tn->stats->counter[counter], n);
+}
+
+#endif /* _TCPSTATE_H */
