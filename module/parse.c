@@ -98,6 +98,18 @@ static enum tcpstate_parse parse_ipv4(const struct sk_buff *skb,
 			 &iph->daddr, sizeof(iph->saddr));
 }
 
+/* The chain stops at a fragment that is not the first: what does it carry? */
+static enum tcpstate_parse non_first_fragment(const struct sk_buff *skb,
+					      int fhoff)
+{
+	const struct frag_hdr *fh;
+	struct frag_hdr _fh;
+
+	fh = skb_header_pointer(skb, fhoff, sizeof(_fh), &_fh);
+	return fh && fh->nexthdr == IPPROTO_TCP ? TCPSTATE_MALFORMED :
+						  TCPSTATE_NOT_TCP;
+}
+
 static enum tcpstate_parse parse_ipv6(const struct sk_buff *skb,
 				      struct tcpstate_pkt *pkt)
 {
@@ -116,6 +128,8 @@ static enum tcpstate_parse parse_ipv6(const struct sk_buff *skb,
 				 &frag_off);
 	if (thoff < 0)
 		return TCPSTATE_MALFORMED;	/* a broken header chain */
+	if (nexthdr == NEXTHDR_FRAGMENT)
+		return non_first_fragment(skb, thoff);
 	if (nexthdr != IPPROTO_TCP)
 		return TCPSTATE_NOT_TCP;
 	if (frag_off & htons(IP6_OFFSET | IP6_MF))

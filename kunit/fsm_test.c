@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0
+/* KUnit: the state machine, scenario by scenario, with the gauges checked. */
+
+#include <kunit/test.h>
+#include "tcpstate.h"
+
+/* Endpoint A sends in canonical direction 0 and starts as the client. */
+#define A 0
+#define B 1
+
+#define F_S	TCPSTATE_F_SYN
+#define F_SA	(TCPSTATE_F_SYN | TCPSTATE_F_ACK)
+#define F_A	TCPSTATE_F_ACK
+#define F_FA	(TCPSTATE_F_FIN | TCPSTATE_F_ACK)
+#define F_R	TCPSTATE_F_RST
+#define F_RA	(TCPSTATE_F_RST | TCPSTATE_F_ACK)
+
+#define sCL TCPSTATE_CLOSED
+#define sLI TCPSTATE_LISTEN
+#define sSS TCPSTATE_SYN_SENT
+#define sSR TCPSTATE_SYN_RCVD
+#define sES TCPSTATE_ESTABLISHED
+#define sF1 TCPSTATE_FIN_WAIT_1
+#define sF2 TCPSTATE_FIN_WAIT_2
+#define sCW TCPSTATE_CLOSE_WAIT
+#define sCG TCPSTATE_CLOSING
+#define sLA TCPSTATE_LAST_ACK
+#define sTW TCPSTATE_TIME_WAIT
+
+/* One segment and the states of A and B expected after it. */
+struct step {
+	u8 from, flags;
+	u32 seq, ack, len;
+	u16 win;
+	u8 a, b;	/* expected states of A and B */
+	u32 events;	/* events that must be reported (others may be) */
+};
+
+#define WIN 1000
+#define SEG(f, fl, s, k, l, sa, sb, ev) \
+	{ .from = f, .flags = fl, .seq = s, .ack = k, .len = l, .win = WIN, \
+	  .a = sa, .b = sb, .events = ev }
+
+#define EV(x) TCPSTATE_EV_##x
+
+/* ISNs: A 1000, B 5000. */
+#define HANDSHAKE \
+	SEG(A, F_S, 1000, 0, 0, sSS, sLI, 0), \
+	SEG(B, F_SA, 5000, 1001, 0, sSS, sSR, 0), \
+	SEG(A, F_A, 1001, 5001, 0, sES, sES, EV(HANDSHAKE))
+
+static const struct step handshake[] = { HANDSHAKE };
+
+static const struct step handshake_bad_ack[] = {
+	SEG(A, F_S, 1000, 0, 0, sSS, sLI, 0),
+	SEG(B, F_SA, 5000, 1001, 0, sSS, sSR, 0),
+	SEG(A, F_A, 1001, 5005, 0, sSS, sSR, 0),	/* acks beyond the SYN */
+	SEG(A, F_A, 1001, 5000, 0, sSS, sSR, 0),	/* does not cover it */
+	SEG(A, F_A, 1001, 5001, 0, sES, sES, EV(HANDSHAKE)),
+};
+
+static const struct step client_closes[] = {
+	HANDSHAKE,
+	SEG(A, F_A, 1001, 5001, 100, sES, sES, 0),
+	SEG(B, F_A, 5001, 1101, 0, sES, sES, 0),
+	SEG(A, F_FA, 1101, 5001, 0, sF1, sCW, 0),
+	SEG(A, F_FA, 1101, 5001, 0, sF1, sCW, 0),	/* retransmitted FIN */
+	SEG(B, F_A, 5001, 1102, 0, sF2, sCW, 0),
+	SEG(B, F_A, 5001, 1102, 50, sF2, sCW, 0),	/* half-close: data */
+	SEG(A, F_A, 1102, 5051, 0, sF2, sCW, 0),
+	SEG(B, F_FA, 5051, 1102, 0, sTW, sLA, 0),
+	SEG(A, F_A, 1102, 5052, 0, sTW, sCL, 0),
+};
+
+static const struct step server_closes[] = {
+	HANDSHAKE,
+	SEG(B, F_FA, 5001, 1001, 0, sCW, sF1, 0),
+	SEG(A, F_A, 1001, 5002, 0, sCW, sF2, 0),
+	SEG(A, F_FA, 1001, 5002, 0, sLA, sTW, 0),
+	SEG(B, F_A, 5002, 1002, 0, sCL, sTW, 0),
+};
+
+/* A FIN that acknowledges the peer's FIN: FIN_WAIT_1 straight to TIME_WAIT. */
+static const struct step fin_ack_close[] = {
+	HANDSHAKE,
+	SEG(A, F_FA, 1001, 5001, 0, sF1, sCW, 0),
+	SEG(B, F_FA, 5001, 1002, 0, sTW, sLA, 0),
+	SEG(A, F_A, 1002, 5002, 0, sTW, sCL, 0),
+};
+
+static const struct step simultaneous_close[] = {
+	HANDSHAKE,
+	SEG(A, F_FA, 1001, 5001, 0, sF1, sCW, 0),
+	SEG(B, F_FA, 5001, 1001, 0, sCG, sCG, EV(SIM_CLOSE)),
+	SEG(A, F_A, 1002, 5002, 0, sCG, sTW, 0),
+	SEG(B, F_A, 5002, 1002, 0, sTW, sTW, 0),
+};
+
+/* Both SYNs cross; the ports make B the client (port_client_dir 1). */
+static const struct step simultaneous_open[] = {
+	SEG(A, F_S, 1000, 0, 0, sSS, sLI, 0),
+	SEG(B, F_S, 5000, 0, 0, sSR, sSR, EV(SIM_OPEN)),
+	SEG(A, F_SA, 1000, 5001, 0, sSR, sES, 0),
+	SEG(B, F_SA, 5000, 1001, 0, sES, sES, EV(HANDSHAKE)),
+};
+
+static const struct step rst_established[] = {
+	HANDSHAKE,
+	SEG(B, F_R, 9999, 0, 0, sES, sES, EV(INVALID)),	/* out of window */
+	SEG(B, F_R, 5002, 0, 0, sES, sES, EV(INVALID)),
+	SEG(B, F_R, 5001, 0, 0, sCL, sCL, EV(RESET)),
+	SEG(A, F_A, 1001, 5001, 0, sCL, sCL, EV(IGNORED)),	/* tombstone */
+	SEG(A, F_S, 7000, 0, 0, sSS, sLI, EV(INCARNATION)),
+};
+
+/* The RST carries the receiver's last ack (the way Linux answers data). */
+static const struct step rst_at_peer_ack[] = {
+	HANDSHAKE,
+	SEG(A, F_A, 1001, 5001, 10, sES, sES, 0),
+	SEG(B, F_R, 5001, 0, 0, sCL, sCL, EV(RESET)),
+};
+
+static const struct step syn_to_closed_port[] = {
+	SEG(A, F_S, 1000, 0, 0, sSS, sLI, 0),
+	SEG(B, F_RA, 0, 1005, 0, sSS, sLI, EV(INVALID)),	/* wrong ack */
+	SEG(B, F_RA, 0, 1001, 0, sCL, sCL, EV(RESET)),
+};
+
+static const struct step retransmissions[] = {
+	SEG(A, F_S, 1000, 0, 0, sSS, sLI, 0),
+	SEG(A, F_S, 1000, 0, 0, sSS, sLI, 0),
+	SEG(B, F_SA, 5000, 1001, 0, sSS, sSR, 0),
+	SEG(B, F_SA, 5000, 1001, 0, sSS, sSR, 0),
+	SEG(A, F_A, 1001, 5001, 0, sES, sES, EV(HANDSHAKE)),
+	SEG(A, F_S, 1000, 0, 0, sES, sES, 0),	/* SYN inside a connection */
+};
+
+/* The client's RST refuses a bad SYN-ACK; the half-open server accepts it. */
+static const struct step rst_half_open[] = {
+	SEG(A, F_S, 1000, 0, 0, sSS, sLI, 0),
+	SEG(B, F_SA, 5000, 1001, 0, sSS, sSR, 0),
+	SEG(A, F_R, 1001, 0, 0, sSS, sCL, EV(RESET)),
+};
+
+/* The client closed first; it reconnects on the same tuple in TIME_WAIT. */
+static const struct step tw_reuse_client[] = {
+	HANDSHAKE,
+	SEG(A, F_FA, 1001, 5001, 0, sF1, sCW, 0),
+	SEG(B, F_FA, 5001, 1002, 0, sTW, sLA, 0),
+	SEG(A, F_A, 1002, 5002, 0, sTW, sCL, 0),
+	SEG(A, F_S, 90000, 0, 0, sSS, sLI, EV(TW_REUSE) | EV(INCARNATION)),
+	SEG(B, F_SA, 70000, 90001, 0, sSS, sSR, 0),
+	SEG(A, F_A, 90001, 70001, 0, sES, sES, EV(HANDSHAKE)),
+};
+
+/*
+ * The seeds' case: the server closed first and sits in TIME_WAIT. It
+ * answers the client's new SYN with its old ACK, the client resets it and
+ * retries the same SYN, which the listener then accepts.
+ */
+static const struct step tw_reuse_refused[] = {
+	HANDSHAKE,
+	SEG(B, F_FA, 5001, 1001, 0, sCW, sF1, 0),
+	SEG(A, F_FA, 1001, 5002, 0, sLA, sTW, 0),
+	SEG(B, F_A, 5002, 1002, 0, sCL, sTW, 0),
+	SEG(A, F_S, 90000, 0, 0, sSS, sLI, EV(TW_REUSE)),
+	SEG(B, F_A, 5002, 1002, 0, sSS, sLI, 0),	/* the old ACK */
+	SEG(A, F_R, 1002, 0, 0, sSS, sCL, EV(RESET)),
+	SEG(A, F_S, 90000, 0, 0, sSS, sLI, 0),		/* not counted again */
+	SEG(B, F_SA, 70000, 90001, 0, sSS, sSR, 0),
+	SEG(A, F_A, 90001, 70001, 0, sES, sES, EV(HANDSHAKE)),
+};
+
+static const struct step keepalive[] = {
+	HANDSHAKE,
+	SEG(A, F_A, 1000, 5001, 0, sES, sES, EV(KEEPALIVE)),
+	SEG(A, F_A, 1000, 5001, 1, sES, sES, EV(KEEPALIVE)),
+	SEG(B, F_A, 5000, 1001, 0, sES, sES, EV(KEEPALIVE)),
+	{ .from = B, .flags = F_A, .seq = 5001, .ack = 1001, .win = 0,
+	  .a = sES, .b = sES },			/* B's window closes */
+	SEG(A, F_A, 1000, 5001, 1, sES, sES, EV(ZERO_WINDOW_PROBE)),
+};
+
+static const struct step invalid_flags[] = {
+	HANDSHAKE,
+	SEG(A, 0, 1001, 5001, 0, sES, sES, EV(INVALID)),
+	SEG(A, TCPSTATE_F_FIN, 1001, 0, 0, sES, sES, EV(INVALID)),
+	SEG(A, TCPSTATE_F_SYN | TCPSTATE_F_FIN, 1001, 0, 0, sES, sES,
+	    EV(INVALID)),
+	SEG(A, TCPSTATE_F_FIN | TCPSTATE_F_PSH | TCPSTATE_F_URG, 1001, 0, 0,
+	    sES, sES, EV(INVALID)),
+	SEG(A, F_FA | TCPSTATE_F_SYN, 1001, 5001, 0, sES, sES, EV(INVALID)),
+};
+
+static const struct step pickup[] = {
+	SEG(A, F_A, 777, 888, 10, sES, sES, EV(PICKED_UP)),
+	SEG(B, F_FA, 888, 787, 0, sCW, sF1, 0),
+};
+
+static const struct step synack_first[] = {
+	SEG(B, F_SA, 5000, 1001, 0, sSS, sSR, 0),
+	SEG(A, F_A, 1001, 5001, 0, sES, sES, EV(HANDSHAKE)),
+};
+
+/* RST seq = last ack - 1 is accepted while the receiver is in CLOSE_WAIT. */
+static const struct step rst_close_wait[] = {
+	HANDSHAKE,
+	SEG(B, F_FA, 5001, 1001, 0, sCW, sF1, 0),
+	SEG(A, F_A, 1001, 5002, 0, sCW, sF2, 0),
+	SEG(B, F_R, 5003, 0, 0, sCW, sF2, EV(INVALID)),
+	SEG(B, F_R, 1000, 0, 0, sCW, sF2, EV(INVALID)),
+	SEG(B, F_R, 5001, 0, 0, sCL, sCL, EV(RESET)),
+};
+
+struct scenario {
+	const char *name;
+	const struct step *steps;
+	int n;
+	u8 port_client_dir;
+};
+
+#define SCENARIO(s, pcd) { #s, s, ARRAY_SIZE(s), pcd }
+
+static const struct scenario scenarios[] = {
+	SCENARIO(handshake, 1),
+	SCENARIO(handshake_bad_ack, 1),
+	SCENARIO(client_closes, 1),
+	SCENARIO(server_closes, 1),
+	SCENARIO(fin_ack_close, 1),
+	SCENARIO(simultaneous_close, 1),
+	SCENARIO(simultaneous_open, 1),
+	SCENARIO(rst_established, 1),
+	SCENARIO(rst_at_peer_ack, 1),
+	SCENARIO(syn_to_closed_port, 1),
+	SCENARIO(retransmissions, 1),
+	SCENARIO(rst_half_open, 1),
+	SCENARIO(tw_reuse_client, 1),
+	SCENARIO(tw_reuse_refused, 1),
+	SCENARIO(keepalive, 1),
+	SCENARIO(invalid_flags, 1),
+	SCENARIO(pickup, 0),
+	SCENARIO(synack_first, 1),
+	SCENARIO(rst_close_wait, 1),
+};
+
+static void scenario_desc(const struct scenario *s, char *desc)
+{
+	strscpy(desc, s->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(scenario, scenarios, scenario_desc);
+
+/* Endpoint transitions seen by all scenarios, for the coverage case. */
+static bool seen[TCPSTATE_NSTATES][TCPSTATE_NSTATES];
+
+static u8 state_of(const struct tcpstate_pair *p, u8 dir)
+{
+	return p->end[tcpstate_fsm_role(p, dir)].state;
+}
+
+/* The real per-CPU gauges must hold exactly the pair, or nothing. */
+static void check_gauges(struct kunit *test, struct tcpstate_net *tn,
+			 const struct tcpstate_pair *p)
+{
+	struct tcpstate_snapshot snap;
+	u32 sum = 0;
+	int r, st;
+
+	tcpstate_stats_snapshot(tn, &snap);
+	for (r = 0; r < TCPSTATE_NROLES; r++)
+		for (st = 0; st < TCPSTATE_NSTATES; st++)
+			sum += snap.gauge[r][st];
+	KUNIT_EXPECT_EQ(test, sum, 2 * snap.flows);
+	KUNIT_EXPECT_EQ(test, snap.flows, tcpstate_fsm_live(p) ? 1u : 0u);
+	if (tcpstate_fsm_live(p)) {
+		KUNIT_EXPECT_EQ(test, snap.gauge[TCPSTATE_CLIENT][p->end[0].state], 1u);
+		KUNIT_EXPECT_EQ(test, snap.gauge[TCPSTATE_SERVER][p->end[1].state], 1u);
+	}
+}
+
+static u32 apply_step(struct tcpstate_pair *p, bool *born,
+		      const struct tcpstate_seg *seg, u8 port_client_dir)
+{
+	if (*born)
+		return tcpstate_fsm_step(p, seg);
+	if (tcpstate_fsm_classify(seg->flags) < TCPSTATE_OPEN_SYN)
+		return TCPSTATE_EV_INVALID;
+	*born = true;
+	return tcpstate_fsm_first(p, seg, port_client_dir);
+}
+
+static void fsm_scenario(struct kunit *test)
+{
+	const struct scenario *sc = test->param_value;
+	struct tcpstate_pair p = {};
+	struct tcpstate_net *tn;
+	bool born = false;
+	int i;
+
+	tn = kunit_kzalloc(test, sizeof(*tn), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tn);
+	KUNIT_ASSERT_EQ(test, tcpstate_stats_init(tn), 0);
+	for (i = 0; i < sc->n; i++) {
+		const struct step *st = &sc->steps[i];
+		struct tcpstate_seg seg = {
+			.seq = st->seq, .ack = st->ack, .len = st->len,
+			.win = st->win, .flags = st->flags, .dir = st->from,
+		};
+		u8 before[2] = { p.end[0].state, p.end[1].state };
+		u8 old_a = state_of(&p, A), old_b = state_of(&p, B);
+		u32 ev = apply_step(&p, &born, &seg, sc->port_client_dir);
+		u8 after[2] = { p.end[0].state, p.end[1].state };
+
+		local_bh_disable();
+		tcpstate_stats_move(tn, before, after);
+		local_bh_enable();
+		KUNIT_EXPECT_EQ_MSG(test, state_of(&p, A), st->a, "step %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, state_of(&p, B), st->b, "step %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, ev & st->events, st->events,
+				    "step %d events %#x", i, ev);
+		if (ev & TCPSTATE_EV_INVALID)
+			KUNIT_EXPECT_TRUE_MSG(test, old_a == state_of(&p, A) &&
+					      old_b == state_of(&p, B),
+					      "invalid changed state, step %d", i);
+		seen[old_a][state_of(&p, A)] = true;
+		seen[old_b][state_of(&p, B)] = true;
+		check_gauges(test, tn, &p);
+	}
+	tcpstate_stats_exit(tn);
+}
+
+/* Simultaneous open hands the client role to the end the ports name. */
+static void fsm_simultaneous_open_roles(struct kunit *test)
+{
+	struct tcpstate_seg syn_a = { .seq = 1000, .flags = F_S, .dir = A };
+	struct tcpstate_seg syn_b = { .seq = 5000, .flags = F_S, .dir = B };
+	struct tcpstate_pair p;
+	u32 ev;
+
+	tcpstate_fsm_first(&p, &syn_a, B);
+	KUNIT_EXPECT_EQ(test, p.client_dir, A);
+	ev = tcpstate_fsm_step(&p, &syn_b);
+	KUNIT_EXPECT_TRUE(test, ev & TCPSTATE_EV_SIM_OPEN);
+	KUNIT_EXPECT_EQ(test, p.client_dir, B);
+}
+
+/* The seeds' TIME_WAIT case swaps roles when the old server reopens. */
+static void fsm_tw_reuse_swaps_roles(struct kunit *test)
+{
+	struct tcpstate_pair p = {
+		.client_dir = A,
+		.end = { { .state = sCL }, { .state = sTW } },
+	};
+	struct tcpstate_seg syn = { .seq = 3, .flags = F_S, .dir = B };
+	u32 ev = tcpstate_fsm_step(&p, &syn);
+
+	KUNIT_EXPECT_TRUE(test, ev & TCPSTATE_EV_TW_REUSE);
+	KUNIT_EXPECT_EQ(test, p.client_dir, B);
+	KUNIT_EXPECT_EQ(test, p.end[TCPSTATE_CLIENT].state, sSS);
+	KUNIT_EXPECT_EQ(test, p.end[TCPSTATE_SERVER].state, sLI);
+}
+
+static void fsm_classify(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, tcpstate_fsm_classify(F_R), TCPSTATE_OPEN_NONE);
+	KUNIT_EXPECT_EQ(test, tcpstate_fsm_classify(F_S | F_R),
+			TCPSTATE_OPEN_NONE);
+	KUNIT_EXPECT_EQ(test, tcpstate_fsm_classify(0), TCPSTATE_OPEN_INVALID);
+	KUNIT_EXPECT_EQ(test, tcpstate_fsm_classify(TCPSTATE_F_FIN),
+			TCPSTATE_OPEN_INVALID);
+	KUNIT_EXPECT_EQ(test, tcpstate_fsm_classify(F_S | TCPSTATE_F_FIN),
+			TCPSTATE_OPEN_INVALID);
+	KUNIT_EXPECT_EQ(test, tcpstate_fsm_classify(F_S), TCPSTATE_OPEN_SYN);
+	KUNIT_EXPECT_EQ(test, tcpstate_fsm_classify(F_SA), TCPSTATE_OPEN_SYNACK);
+	KUNIT_EXPECT_EQ(test, tcpstate_fsm_classify(F_FA), TCPSTATE_OPEN_PICKUP);
+}
+
+static void fsm_history(struct kunit *test)
+{
+	static const struct { u8 role, flags; u32 len; } segs[] = {
+		{ TCPSTATE_CLIENT, F_S, 0 }, { TCPSTATE_SERVER, F_SA, 0 },
+		{ TCPSTATE_CLIENT, F_A, 0 }, { TCPSTATE_CLIENT, F_A, 5 },
+		{ TCPSTATE_CLIENT, F_A, 5 }, { TCPSTATE_SERVER, F_FA, 0 },
+		{ TCPSTATE_CLIENT, F_R, 0 },
+	};
+	struct tcpstate_history h = {};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(segs); i++) {
+		struct tcpstate_seg s = { .flags = segs[i].flags,
+					  .len = segs[i].len };
+
+		tcpstate_history_add(&h, segs[i].role, &s);
+	}
+	KUNIT_EXPECT_STREQ(test, h.letters, "ShADfR");
+}
+
+/* The arrows of RFC 793's diagram (as DESIGN.md models them) all covered. */
+static void fsm_covers_rfc793(struct kunit *test)
+{
+	static const u8 arrows[][2] = {
+		{ sCL, sLI }, { sCL, sSS }, { sLI, sSR }, { sSS, sSR },
+		{ sSS, sES }, { sSR, sES }, { sSR, sCL }, { sLI, sCL },
+		{ sES, sF1 }, { sES, sCW }, { sF1, sF2 }, { sF1, sCG },
+		{ sF1, sTW }, { sF2, sTW }, { sCG, sTW }, { sCW, sLA },
+		{ sLA, sCL }, { sES, sCL }, { sTW, sSS }, { sTW, sLI },
+		{ sCW, sCG }, { sCW, sCL }, { sF2, sCL },
+	};
+	int i, covered = 0;
+
+	for (i = 0; i < ARRAY_SIZE(arrows); i++) {
+		KUNIT_EXPECT_TRUE_MSG(test, seen[arrows[i][0]][arrows[i][1]],
+				      "%s -> %s not covered",
+				      tcpstate_state_names[arrows[i][0]],
+				      tcpstate_state_names[arrows[i][1]]);
+		covered += seen[arrows[i][0]][arrows[i][1]];
+	}
+	kunit_info(test, "%d of %zu transitions covered\n", covered,
+		   ARRAY_SIZE(arrows));
+}
+
+static struct kunit_case fsm_cases[] = {
+	KUNIT_CASE_PARAM(fsm_scenario, scenario_gen_params),
+	KUNIT_CASE(fsm_simultaneous_open_roles),
+	KUNIT_CASE(fsm_tw_reuse_swaps_roles),
+	KUNIT_CASE(fsm_classify),
+	KUNIT_CASE(fsm_history),
+	KUNIT_CASE(fsm_covers_rfc793),
+	{}
+};
+
+static struct kunit_suite fsm_suite = {
+	.name = "tcpstate_fsm",
+	.test_cases = fsm_cases,
+};
+
+kunit_test_suite(fsm_suite);
