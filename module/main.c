@@ -6,6 +6,7 @@
 #include "tcpstate.h"
 #include "hooks.h"
 #include "proc.h"
+#include "sysctl.h"
 
 static unsigned int tcpstate_net_id __read_mostly;
 
@@ -14,19 +15,11 @@ struct tcpstate_net *tcpstate_pernet(const struct net *net)
 	return net_generic(net, tcpstate_net_id);
 }
 
-/* Defaults; a new namespace starts from the initial namespace's values. */
-static const struct tcpstate_params default_params = {
-	.max_flows = 262144,
-	.timewait_ms = 60000,
-	.timeout_handshake_ms = 120000,
-	.timeout_established_ms = 432000000,
-	.timeout_closing_ms = 120000,
-};
-
+/* A new namespace starts from the initial namespace's values. */
 static void init_params(struct tcpstate_net *tn)
 {
 	if (net_eq(tn->net, &init_net)) {
-		tn->params = default_params;
+		tn->params = tcpstate_default_params;
 		return;
 	}
 	tn->params = tcpstate_pernet(&init_net)->params;
@@ -48,11 +41,16 @@ static int __net_init tcpstate_net_init(struct net *net)
 	err = tcpstate_proc_net_init(tn);
 	if (err)
 		goto err_table;
-	err = tcpstate_hooks_register(net);
+	err = tcpstate_sysctl_init(tn);
 	if (err)
 		goto err_proc;
+	err = tcpstate_hooks_register(net);
+	if (err)
+		goto err_sysctl;
 	return 0;
 
+err_sysctl:
+	tcpstate_sysctl_exit(tn);
 err_proc:
 	tcpstate_proc_net_exit(tn);
 err_table:
@@ -67,6 +65,7 @@ static void __net_exit tcpstate_net_exit(struct net *net)
 	struct tcpstate_net *tn = tcpstate_pernet(net);
 
 	tcpstate_hooks_unregister(net);
+	tcpstate_sysctl_exit(tn);
 	tcpstate_proc_net_exit(tn);
 	tcpstate_table_exit(tn);
 	tcpstate_stats_exit(tn);

@@ -7,13 +7,28 @@
 #include "stats.h"
 #include "table.h"
 
-/* Tunables, one set per namespace (net.tcpstate.*). */
+/*
+ * Tunables, one set per namespace (net.tcpstate.*, see sysctl.c for ranges
+ * and defaults). Read with READ_ONCE(): a sysctl write may land any time.
+ */
 struct tcpstate_params {
 	int max_flows;
+	int max_listeners;
+	int syn_flood_enter;
+	int syn_flood_exit;
+	int syn_rate_enter;
+	int syn_rate_exit;
+	int timewait_enter;
+	int timewait_exit;
+	int syn_sent_enter;
+	int syn_sent_exit;
+	int close_wait_enter;
+	int close_wait_exit;
 	int timewait_ms;
 	int timeout_handshake_ms;
 	int timeout_established_ms;
 	int timeout_closing_ms;
+	int log_alarms;
 };
 
 struct tcpstate_net {
@@ -21,6 +36,7 @@ struct tcpstate_net {
 	struct tcpstate_params params;
 	struct tcpstate_table table;
 	struct tcpstate_pcpu __percpu *stats;
+	struct ctl_table_header *sysctl;
 };
 
 struct tcpstate_net *tcpstate_pernet(const struct net *net);

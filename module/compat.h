@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The few kernel API differences between 6.1 and 6.12, in one place. */
+#ifndef _TCPSTATE_COMPAT_H
+#define _TCPSTATE_COMPAT_H
+
+#include <linux/version.h>
+#include <net/net_namespace.h>
+
+/* 6.11 made the table argument of sysctl handlers const. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define tcpstate_ctl_table const struct ctl_table
+#else
+#define tcpstate_ctl_table struct ctl_table
+#endif
+
+/* 6.6 added the table size to register_net_sysctl(). */
+static inline struct ctl_table_header *
+tcpstate_register_sysctl(struct net *net, const char *path,
+			 struct ctl_table *table, size_t entries)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	return register_net_sysctl_sz(net, path, table, entries);
+#else
+	return register_net_sysctl(net, path, table);
+#endif
+}
+
+#endif /* _TCPSTATE_COMPAT_H */

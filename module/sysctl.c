@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Per-namespace sysctls: every write validated, a bad one changes nothing. */
+
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/sysctl.h>
+#include "compat.h"
+#include "sysctl.h"
+#include "tcpstate.h"
+
+/*
+ * Defaults, and why:
+ * - max_flows: 262144 flows of about 200 bytes is ~50 MB at worst, far
+ *   more than the connections of a busy server.
+ * - syn_flood: a healthy listener has accept rate x RTT half-open
+ *   connections (1000/s x 100 ms = 100); 256 is well past that and below
+ *   Linux's SYN backlog, so the alarm comes before SYN cookies do.
+ * - syn_rate: 1000 unanswered SYNs a second at one listener is not a
+ *   retransmission storm any more.
+ * - timewait: 20000 is most of an ephemeral port range (28232 ports) to
+ *   one destination.
+ * - syn_sent: 512 outgoing connection attempts left unanswered at once is
+ *   a scan, a worm, or an upstream that is down.
+ * - close_wait: 128 sockets whose peer closed but whose application has
+ *   not, on one listener, is a leak, not a slow reader.
+ * - timewait_ms: Linux's 2MSL (60 s); the timeouts follow conntrack.
+ */
+const struct tcpstate_params tcpstate_default_params = {
+	.max_flows = 262144,
+	.max_listeners = 4096,
+	.syn_flood_enter = 256,
+	.syn_flood_exit = 64,
+	.syn_rate_enter = 1000,
+	.syn_rate_exit = 100,
+	.timewait_enter = 20000,
+	.timewait_exit = 10000,
+	.syn_sent_enter = 512,
+	.syn_sent_exit = 128,
+	.close_wait_enter = 128,
+	.close_wait_exit = 32,
+	.timewait_ms = 60000,
+	.timeout_handshake_ms = 120000,
+	.timeout_established_ms = 432000000,
+	.timeout_closing_ms = 120000,
+	.log_alarms = 1,
+};
+
+/*
+ * One sysctl. An enter/exit pair is two neighbouring entries: @pair is +1
+ * on the enter half (its exit follows) and -1 on the exit half.
+ */
+struct param_desc {
+	const char *name;
+	size_t offset;
+	int min, max;
+	int pair;
+};
+
+#define P(field, lo, hi) \
+	{ #field, offsetof(struct tcpstate_params, field), lo, hi, 0 }
+#define PAIR(name) \
+	{ #name "_enter", offsetof(struct tcpstate_params, name##_enter), \
+	  1, INT_MAX, +1 }, \
+	{ #name "_exit", offsetof(struct tcpstate_params, name##_exit), \
+	  1, INT_MAX, -1 }
+
+static const struct param_desc params[] = {
+	P(max_flows, 1, 1 << 26),
+	P(max_listeners, 1, 1 << 20),
+	PAIR(syn_flood),
+	PAIR(syn_rate),
+	PAIR(timewait),
+	PAIR(syn_sent),
+	PAIR(close_wait),
+	P(timewait_ms, 1, INT_MAX),
+	P(timeout_handshake_ms, 1, INT_MAX),
+	P(timeout_established_ms, 1, INT_MAX),
+	P(timeout_closing_ms, 1, INT_MAX),
+	P(log_alarms, 0, 1),
+};
+
+/* Serialises writers, so that two halves of a pair cannot cross. */
+static DEFINE_MUTEX(param_lock);
+
+static int *param_ptr(struct tcpstate_net *tn, unsigned int index)
+{
+	return (int *)((char *)&tn->params + params[index].offset);
+}
+
+/* Store a value if it is in range and keeps exit below enter. */
+int tcpstate_param_store(struct tcpstate_net *tn, unsigned int index, int val)
+{
+	const struct param_desc *d;
+	int err = -EINVAL, other;
+
+	if (index >= ARRAY_SIZE(params))
+		return -EINVAL;
+	d = &params[index];
+	if (val < d->min || val > d->max)
+		return -EINVAL;
+	mutex_lock(&param_lock);
+	if (d->pair) {
+		other = READ_ONCE(*param_ptr(tn, index + d->pair));
+		/* exit must stay below enter */
+		if (d->pair > 0 ? val <= other : val >= other)
+			goto out;
+	}
+	WRITE_ONCE(*param_ptr(tn, index), val);
+	err = 0;
+out:
+	mutex_unlock(&param_lock);
+	return err;
+}
+
+static int param_handler(tcpstate_ctl_table *table, int write, void *buffer,
+			 size_t *lenp, loff_t *ppos)
+{
+	struct tcpstate_net *tn = table->extra2;
+	const struct param_desc *d = table->extra1;
+	unsigned int index = d - params;
+	int val = READ_ONCE(*param_ptr(tn, index));
+	struct ctl_table tmp = {
+		.data = &val,
+		.maxlen = sizeof(val),
+		.extra1 = (void *)&d->min,
+		.extra2 = (void *)&d->max,
+	};
+	int err;
+
+	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (err || !write)
+		return err;
+	return tcpstate_param_store(tn, index, val);
+}
+
+int tcpstate_sysctl_init(struct tcpstate_net *tn)
+{
+	struct ctl_table *table;
+	unsigned int i;
+
+	/* One spare, zeroed entry: the terminator older kernels need. */
+	table = kcalloc(ARRAY_SIZE(params) + 1, sizeof(*table), GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(params); i++) {
+		table[i].procname = params[i].name;
+		table[i].data = param_ptr(tn, i);
+		table[i].maxlen = sizeof(int);
+		table[i].mode = 0644;
+		table[i].proc_handler = param_handler;
+		table[i].extra1 = (void *)&params[i];
+		table[i].extra2 = tn;
+	}
+	tn->sysctl = tcpstate_register_sysctl(tn->net, "net/tcpstate", table,
+					      ARRAY_SIZE(params));
+	if (!tn->sysctl) {
+		kfree(table);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void tcpstate_sysctl_exit(struct tcpstate_net *tn)
+{
+	const struct ctl_table *table = tn->sysctl->ctl_table_arg;
+
+	unregister_net_sysctl_table(tn->sysctl);
+	kfree(table);
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* net.tcpstate.*: the tunables of a namespace. */
+#ifndef _TCPSTATE_SYSCTL_H
+#define _TCPSTATE_SYSCTL_H
+
+struct tcpstate_net;
+struct tcpstate_params;
+
+extern const struct tcpstate_params tcpstate_default_params;
+
+int tcpstate_sysctl_init(struct tcpstate_net *tn);
+void tcpstate_sysctl_exit(struct tcpstate_net *tn);
+int tcpstate_param_store(struct tcpstate_net *tn, unsigned int index, int val);
+
+#endif /* _TCPSTATE_SYSCTL_H */
