@@ -35,9 +35,12 @@ static int __net_init tcpstate_net_init(struct net *net)
 	err = tcpstate_stats_init(tn);
 	if (err)
 		return err;
-	err = tcpstate_table_init(tn);
+	err = tcpstate_detect_init(tn);
 	if (err)
 		goto err_stats;
+	err = tcpstate_table_init(tn);
+	if (err)
+		goto err_detect;
 	err = tcpstate_proc_net_init(tn);
 	if (err)
 		goto err_table;
@@ -55,6 +58,8 @@ err_proc:
 	tcpstate_proc_net_exit(tn);
 err_table:
 	tcpstate_table_exit(tn);
+err_detect:
+	tcpstate_detect_exit(tn);
 err_stats:
 	tcpstate_stats_exit(tn);
 	return err;
@@ -68,6 +73,7 @@ static void __net_exit tcpstate_net_exit(struct net *net)
 	tcpstate_sysctl_exit(tn);
 	tcpstate_proc_net_exit(tn);
 	tcpstate_table_exit(tn);
+	tcpstate_detect_exit(tn);
 	tcpstate_stats_exit(tn);
 }
 
@@ -85,9 +91,12 @@ static int __init tcpstate_init(void)
 	err = tcpstate_table_module_init();
 	if (err)
 		return err;
-	err = register_pernet_subsys(&tcpstate_net_ops);
+	err = tcpstate_detect_module_init();
 	if (err)
 		goto err_table;
+	err = register_pernet_subsys(&tcpstate_net_ops);
+	if (err)
+		goto err_detect;
 	err = tcpstate_proc_init();
 	if (err)
 		goto err_pernet;
@@ -96,6 +105,8 @@ static int __init tcpstate_init(void)
 
 err_pernet:
 	unregister_pernet_subsys(&tcpstate_net_ops);
+err_detect:
+	tcpstate_detect_module_exit();
 err_table:
 	tcpstate_table_module_exit();
 	return err;
@@ -106,6 +117,7 @@ static void __exit tcpstate_exit(void)
 	tcpstate_proc_exit();
 	unregister_pernet_subsys(&tcpstate_net_ops);
 	tcpstate_table_module_exit();
+	tcpstate_detect_module_exit();
 }
 
 module_init(tcpstate_init);

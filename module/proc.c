@@ -29,12 +29,15 @@ static int stats_show(struct seq_file *seq, void *v)
 			   snap->gauge[TCPSTATE_CLIENT][i],
 			   snap->gauge[TCPSTATE_SERVER][i]);
 	seq_printf(seq, "\nflows %u\nmax_flows %d\nmode %s\n", snap->flows,
-		   READ_ONCE(tn->params.max_flows), "normal");
+		   READ_ONCE(tn->params.max_flows),
+		   tcpstate_detect_raised(tn, TCPSTATE_DET_syn_flood) ?
+		   "flood" : "normal");
 	for (i = 0; i < TCPSTATE_NCOUNTERS; i++)
 		seq_printf(seq, "%s %llu\n", tcpstate_counter_names[i],
 			   snap->counter[i]);
 	for (i = 0; i < TCPSTATE_NDETECTORS; i++)
-		seq_printf(seq, "%s %s\n", tcpstate_detector_names[i], "off");
+		seq_printf(seq, "%s %s\n", tcpstate_detector_names[i],
+			   tcpstate_detect_raised(tn, i) ? "on" : "off");
 	kfree(snap);
 	return 0;
 }
@@ -63,58 +66,78 @@ static const struct proc_ops stats_proc_ops = {
 	.proc_release = stats_release,
 };
 
-struct flows_iter {
+/* A seq_file over an rhashtable (flows or listeners), resumable. */
+struct walk_iter {
 	struct rhashtable_iter iter;
-	struct tcpstate_net *tn;
+	struct rhashtable *ht;
 	bool walked;
 };
 
 /* Skip what a resize (-EAGAIN, the walk restarts) puts in the way. */
-static void *flows_valid(struct flows_iter *it, void *flow)
+static void *walk_valid(struct walk_iter *it, void *obj)
 {
-	while (IS_ERR(flow) && PTR_ERR(flow) == -EAGAIN)
-		flow = rhashtable_walk_next(&it->iter);
-	return IS_ERR(flow) ? NULL : flow;
+	while (IS_ERR(obj) && PTR_ERR(obj) == -EAGAIN)
+		obj = rhashtable_walk_next(&it->iter);
+	return IS_ERR(obj) ? NULL : obj;
 }
 
 /* seq_file asks again for the flow that did not fit: peek, don't advance. */
-static void *flows_start(struct seq_file *seq, loff_t *pos)
+static void *walk_start(struct seq_file *seq, loff_t *pos)
 {
-	struct flows_iter *it = seq->private;
+	struct walk_iter *it = seq->private;
 
 	if (!*pos && it->walked) {
 		rhashtable_walk_exit(&it->iter);
-		rhashtable_walk_enter(&it->tn->table.flows, &it->iter);
+		rhashtable_walk_enter(it->ht, &it->iter);
 	}
 	it->walked = true;
 	rhashtable_walk_start(&it->iter);
-	return flows_valid(it, rhashtable_walk_peek(&it->iter));
+	return walk_valid(it, rhashtable_walk_peek(&it->iter));
 }
 
-static void *flows_next(struct seq_file *seq, void *v, loff_t *pos)
+static void *walk_next(struct seq_file *seq, void *v, loff_t *pos)
 {
-	struct flows_iter *it = seq->private;
+	struct walk_iter *it = seq->private;
 
 	++*pos;
-	return flows_valid(it, rhashtable_walk_next(&it->iter));
+	return walk_valid(it, rhashtable_walk_next(&it->iter));
 }
 
-static void flows_stop(struct seq_file *seq, void *v)
+static void walk_stop(struct seq_file *seq, void *v)
 {
-	struct flows_iter *it = seq->private;
+	struct walk_iter *it = seq->private;
 
 	rhashtable_walk_stop(&it->iter);
 }
 
-static void show_endpoint(struct seq_file *seq, const struct tcpstate_key *key,
-			  int end)
+static int walk_open(struct file *file, const struct seq_operations *ops,
+		     struct rhashtable *ht)
 {
-	if (key->family == AF_INET)
-		seq_printf(seq, "%pI4:%u", &key->addr[end].s6_addr32[0],
-			   ntohs(key->port[end]));
-	else
-		seq_printf(seq, "[%pI6c]:%u", &key->addr[end],
-			   ntohs(key->port[end]));
+	struct walk_iter *it;
+
+	it = __seq_open_private(file, ops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->ht = ht;
+	rhashtable_walk_enter(ht, &it->iter);
+	return 0;
+}
+
+static int walk_release(struct inode *inode, struct file *file)
+{
+	struct walk_iter *it = ((struct seq_file *)file->private_data)->private;
+
+	rhashtable_walk_exit(&it->iter);
+	return seq_release_private(inode, file);
+}
+
+static void show_endpoint(struct seq_file *seq, u8 family,
+			  const struct in6_addr *addr, __be16 port)
+{
+	char ep[64];
+
+	tcpstate_format_endpoint(ep, sizeof(ep), family, addr, port);
+	seq_puts(seq, ep);
 }
 
 static int flows_show(struct seq_file *seq, void *v)
@@ -134,9 +157,11 @@ static int flows_show(struct seq_file *seq, void *v)
 	if (!tcpstate_fsm_live(&pair))
 		return SEQ_SKIP;	/* tombstones are not flows */
 
-	show_endpoint(seq, &flow->key, pair.client_dir);
+	show_endpoint(seq, flow->key.family, &flow->key.addr[pair.client_dir],
+		      flow->key.port[pair.client_dir]);
 	seq_putc(seq, ' ');
-	show_endpoint(seq, &flow->key, !pair.client_dir);
+	show_endpoint(seq, flow->key.family, &flow->key.addr[!pair.client_dir],
+		      flow->key.port[!pair.client_dir]);
 	seq_printf(seq, " %s %s %u %u %.*s\n",
 		   tcpstate_state_names[pair.end[TCPSTATE_CLIENT].state],
 		   tcpstate_state_names[pair.end[TCPSTATE_SERVER].state],
@@ -147,37 +172,66 @@ static int flows_show(struct seq_file *seq, void *v)
 }
 
 static const struct seq_operations flows_seq_ops = {
-	.start = flows_start,
-	.next = flows_next,
-	.stop = flows_stop,
+	.start = walk_start,
+	.next = walk_next,
+	.stop = walk_stop,
 	.show = flows_show,
 };
 
 static int flows_open(struct inode *inode, struct file *file)
 {
-	struct flows_iter *it;
+	struct tcpstate_net *tn = pde_data(inode);
 
-	it = __seq_open_private(file, &flows_seq_ops, sizeof(*it));
-	if (!it)
-		return -ENOMEM;
-	it->tn = pde_data(inode);
-	rhashtable_walk_enter(&it->tn->table.flows, &it->iter);
-	return 0;
-}
-
-static int flows_release(struct inode *inode, struct file *file)
-{
-	struct flows_iter *it = ((struct seq_file *)file->private_data)->private;
-
-	rhashtable_walk_exit(&it->iter);
-	return seq_release_private(inode, file);
+	return walk_open(file, &flows_seq_ops, &tn->table.flows);
 }
 
 static const struct proc_ops flows_proc_ops = {
 	.proc_open = flows_open,
 	.proc_read = seq_read,
 	.proc_lseek = seq_lseek,
-	.proc_release = flows_release,
+	.proc_release = walk_release,
+};
+
+/* Listeners with half-open flows or a raised alarm; rates per second. */
+static int listeners_show(struct seq_file *seq, void *v)
+{
+	struct tcpstate_listener *l = v;
+	struct tcpstate_figures f;
+	int det, n = 0;
+
+	tcpstate_listener_figures(l, jiffies, &f);
+	if (!f.half_open && !f.alarms)
+		return SEQ_SKIP;
+	show_endpoint(seq, l->key.family, &l->key.addr, l->key.port);
+	seq_printf(seq, " %u %u %u ", f.half_open, f.syn_per_s,
+		   f.handshakes_per_s);
+	for (det = 0; det < TCPSTATE_NDETECTORS; det++)
+		if (f.alarms & BIT(det))
+			seq_printf(seq, "%s%s", n++ ? "," : "",
+				   tcpstate_detector_names[det]);
+	seq_puts(seq, n ? "\n" : "-\n");
+	return 0;
+}
+
+static const struct seq_operations listeners_seq_ops = {
+	.start = walk_start,
+	.next = walk_next,
+	.stop = walk_stop,
+	.show = listeners_show,
+};
+
+static int listeners_open(struct inode *inode, struct file *file)
+{
+	struct tcpstate_net *tn = pde_data(inode);
+
+	return walk_open(file, &listeners_seq_ops, &tn->detect.listeners);
+}
+
+static const struct proc_ops listeners_proc_ops = {
+	.proc_open = listeners_open,
+	.proc_read = seq_read,
+	.proc_lseek = seq_lseek,
+	.proc_release = walk_release,
 };
 
 /* Flows are not for everyone: 0440, owned by the namespace's root. */
@@ -190,21 +244,34 @@ static void set_owner(struct proc_dir_entry *pde, struct net *net)
 		proc_set_user(pde, uid, gid);
 }
 
-int tcpstate_proc_net_init(struct tcpstate_net *tn)
+static int create_net_file(struct tcpstate_net *tn, const char *name,
+			   const struct proc_ops *ops)
 {
 	struct proc_dir_entry *pde;
 
-	pde = proc_create_data("tcpstate", 0440, tn->net->proc_net,
-			       &flows_proc_ops, tn);
+	pde = proc_create_data(name, 0440, tn->net->proc_net, ops, tn);
 	if (!pde)
 		return -ENOMEM;
 	set_owner(pde, tn->net);
 	return 0;
 }
 
+int tcpstate_proc_net_init(struct tcpstate_net *tn)
+{
+	int err = create_net_file(tn, "tcpstate", &flows_proc_ops);
+
+	if (err)
+		return err;
+	err = create_net_file(tn, "tcpstate_listeners", &listeners_proc_ops);
+	if (err)
+		remove_proc_entry("tcpstate", tn->net->proc_net);
+	return err;
+}
+
 /* Returns once every open file of this namespace has been released. */
 void tcpstate_proc_net_exit(struct tcpstate_net *tn)
 {
+	remove_proc_entry("tcpstate_listeners", tn->net->proc_net);
 	remove_proc_entry("tcpstate", tn->net->proc_net);
 }
 

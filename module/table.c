@@ -60,21 +60,41 @@ static void flow_unlink(struct tcpstate_net *tn, struct tcpstate_flow *flow)
 	call_rcu(&flow->rcu, flow_free_rcu);
 }
 
-/* A new, unborn flow for @pkt, or the one another CPU inserted first. */
-static struct tcpstate_flow *flow_create(struct tcpstate_net *tn,
-					 const struct tcpstate_pkt *pkt)
+/*
+ * May @pkt create a flow? In flood mode a listener's SYN-ACKs allocate
+ * nothing, and the client's first ACK stands for the whole handshake.
+ */
+static bool may_create(struct tcpstate_net *tn, const struct tcpstate_pkt *pkt,
+		       bool *completes)
 {
-	struct tcpstate_flow *flow, *old;
+	const struct tcpstate_key *key = &pkt->key;
 
 	switch (tcpstate_fsm_classify(pkt->seg.flags)) {
 	case TCPSTATE_OPEN_NONE:
-		return NULL;
+		return false;
 	case TCPSTATE_OPEN_INVALID:
 		tcpstate_count(tn, TCPSTATE_CTR_invalid, 1);
-		return NULL;
+		return false;
+	case TCPSTATE_OPEN_SYNACK:
+		return !tcpstate_detect_flooding(tn, key, pkt->seg.dir);
+	case TCPSTATE_OPEN_PICKUP:
+		*completes = tcpstate_detect_flooding(tn, key,
+				!tcpstate_key_port_client_dir(key));
+		return true;
 	default:
-		break;
+		return true;
 	}
+}
+
+/* A new, unborn flow for @pkt, or the one another CPU inserted first. */
+static struct tcpstate_flow *flow_create(struct tcpstate_net *tn,
+					 const struct tcpstate_pkt *pkt,
+					 bool *completes)
+{
+	struct tcpstate_flow *flow, *old;
+
+	if (!may_create(tn, pkt, completes))
+		return NULL;
 	if (tcpstate_key_self(&pkt->key))
 		goto untracked;
 	if (atomic_inc_return(&tn->table.entries) >
@@ -105,12 +125,42 @@ untracked:
 	return NULL;
 }
 
+/* Gauges and the listener aggregates follow every move of a flow. */
+static void flow_moved(struct tcpstate_net *tn, struct tcpstate_flow *flow,
+		       const u8 from[2], u8 from_client_dir, const u8 to[2],
+		       unsigned long now)
+{
+	u8 to_client_dir = flow->pair.client_dir;
+
+	tcpstate_stats_move(tn, from, to);
+	if (from[TCPSTATE_SERVER] != to[TCPSTATE_SERVER] ||
+	    from_client_dir != to_client_dir)
+		tcpstate_detect_server_move(tn, &flow->key, !from_client_dir,
+					    from[TCPSTATE_SERVER],
+					    !to_client_dir, to[TCPSTATE_SERVER],
+					    now);
+}
+
+static u32 flow_first(struct tcpstate_flow *flow, const struct tcpstate_pkt *pkt,
+		      bool completes)
+{
+	u32 events = tcpstate_fsm_first(&flow->pair, &pkt->seg,
+					tcpstate_key_port_client_dir(&pkt->key));
+
+	flow->born = !(events & TCPSTATE_EV_INVALID);
+	/* The ACK of a handshake whose SYN flood mode did not track. */
+	if (completes && (events & TCPSTATE_EV_PICKED_UP))
+		events ^= TCPSTATE_EV_PICKED_UP | TCPSTATE_EV_HANDSHAKE;
+	return events;
+}
+
 /* Run the state machine on one segment; false if the flow was unlinked. */
 static bool flow_apply(struct tcpstate_net *tn, struct tcpstate_flow *flow,
-		       const struct tcpstate_pkt *pkt)
+		       const struct tcpstate_pkt *pkt, bool completes,
+		       unsigned long now)
 {
 	const struct tcpstate_seg *s = &pkt->seg;
-	u8 from[2], to[2];
+	u8 from[2], to[2], from_client_dir;
 	u32 events;
 
 	spin_lock_bh(&flow->lock);
@@ -119,22 +169,23 @@ static bool flow_apply(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 		return false;
 	}
 	flow_states(flow, from);
-	if (likely(flow->born)) {
+	from_client_dir = flow->pair.client_dir;
+	if (likely(flow->born))
 		events = tcpstate_fsm_step(&flow->pair, s);
-	} else {
-		events = tcpstate_fsm_first(&flow->pair, s,
-					    tcpstate_key_port_client_dir(&pkt->key));
-		flow->born = !(events & TCPSTATE_EV_INVALID);
-	}
+	else
+		events = flow_first(flow, pkt, completes);
 	flow_states(flow, to);
-	tcpstate_stats_move(tn, from, to);
+	flow_moved(tn, flow, from, from_client_dir, to, now);
 	if (!(events & (TCPSTATE_EV_INVALID | TCPSTATE_EV_IGNORED))) {
 		if (events & TCPSTATE_EV_INCARNATION)
 			memset(&flow->history, 0, sizeof(flow->history));
 		tcpstate_history_add(&flow->history,
 				     tcpstate_fsm_role(&flow->pair, s->dir), s);
-		flow->last = jiffies;
+		flow->last = now;
 	}
+	if (events & TCPSTATE_EV_HANDSHAKE)
+		tcpstate_detect_handshake(tn, &flow->key,
+					  !flow->pair.client_dir, now);
 	spin_unlock_bh(&flow->lock);
 	count_events(tn, events);
 	return true;
@@ -145,16 +196,23 @@ void tcpstate_table_segment(struct tcpstate_net *tn,
 			    const struct tcpstate_pkt *pkt)
 {
 	struct tcpstate_flow *flow;
+	unsigned long now = jiffies;
+	bool completes = false;
 	int tries;
 
+	flow = rhashtable_lookup(&tn->table.flows, &pkt->key, flow_params);
+	/* Every SYN counts at its listener; in flood mode only there. */
+	if (tcpstate_fsm_classify(pkt->seg.flags) == TCPSTATE_OPEN_SYN &&
+	    tcpstate_detect_syn(tn, &pkt->key, !pkt->seg.dir, !flow, now))
+		return;
 	/* A flow unlinked under us is looked up (or created) once more. */
 	for (tries = 0; tries < 2; tries++) {
+		if (!flow)
+			flow = flow_create(tn, pkt, &completes);
+		if (!flow || flow_apply(tn, flow, pkt, completes, now))
+			return;
 		flow = rhashtable_lookup(&tn->table.flows, &pkt->key,
 					 flow_params);
-		if (!flow)
-			flow = flow_create(tn, pkt);
-		if (!flow || flow_apply(tn, flow, pkt))
-			return;
 	}
 }
 
@@ -222,7 +280,7 @@ static void collect_flow(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 		flow_unlink(tn, flow);
 		memcpy(to, gone, sizeof(to));
 	}
-	tcpstate_stats_move(tn, from, to);
+	flow_moved(tn, flow, from, flow->pair.client_dir, to, now);
 out:
 	spin_unlock_bh(&flow->lock);
 	if (timed_out)
@@ -261,6 +319,7 @@ static void gc_work(struct work_struct *work)
 					       struct tcpstate_net, table.gc);
 
 	tcpstate_table_collect(tn, jiffies);
+	tcpstate_detect_tick(tn, jiffies);
 	queue_delayed_work(system_power_efficient_wq, &tn->table.gc, HZ);
 }
 

@@ -4,6 +4,7 @@
 #define _TCPSTATE_H
 
 #include <net/net_namespace.h>
+#include "detect.h"
 #include "stats.h"
 #include "table.h"
 
@@ -35,6 +36,7 @@ struct tcpstate_net {
 	struct net *net;
 	struct tcpstate_params params;
 	struct tcpstate_table table;
+	struct tcpstate_detect detect;
 	struct tcpstate_pcpu __percpu *stats;
 	struct ctl_table_header *sysctl;
 };

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/* KUnit: listener aggregates, detectors, flood mode and sysctl checks. */
+
+#include <kunit/test.h>
+#include <linux/jiffies.h>
+#include "sysctl.h"
+#include "tcpstate.h"
+#include "tcpstate_test.h"
+
+
+static bool raised(struct tcpstate_net *tn, int det)
+{
+	return tcpstate_detect_raised(tn, det);
+}
+
+/* The SYN that brings half-open to syn_flood_enter raises the alarm. */
+static void detect_syn_flood_half_open(struct kunit *test)
+{
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 1000);
+	struct tcpstate_snapshot *s;
+	int i;
+
+	tn->params.syn_flood_enter = 5;
+	tn->params.syn_flood_exit = 2;
+	for (i = 0; i < 4; i++)
+		tcpstate_test_feed(tn, 40000 + i, false, T_SYN, 1000, 0);
+	KUNIT_EXPECT_FALSE(test, raised(tn, TCPSTATE_DET_syn_flood));
+	tcpstate_test_feed(tn, 40004, false, T_SYN, 1000, 0);
+	KUNIT_EXPECT_TRUE(test, raised(tn, TCPSTATE_DET_syn_flood));
+	s = tcpstate_test_snap(test, tn);
+	KUNIT_EXPECT_EQ(test, CTR(s, alarms), 1ull);
+	/* Hysteresis: three half-open (above exit) keep it on. */
+	tcpstate_test_feed(tn, 40000, true, T_RST | T_ACK, 0, 1001);
+	tcpstate_test_feed(tn, 40001, true, T_RST | T_ACK, 0, 1001);
+	tcpstate_detect_tick(tn, jiffies + 3 * HZ);
+	KUNIT_EXPECT_TRUE(test, raised(tn, TCPSTATE_DET_syn_flood));
+	/* Below exit, once the deferred SYNs have aged out, it clears. */
+	tcpstate_test_feed(tn, 40002, true, T_RST | T_ACK, 0, 1001);
+	tcpstate_test_feed(tn, 40003, true, T_RST | T_ACK, 0, 1001);
+	tcpstate_detect_tick(tn, jiffies + 3 * HZ);
+	KUNIT_EXPECT_FALSE(test, raised(tn, TCPSTATE_DET_syn_flood));
+	s = tcpstate_test_snap(test, tn);
+	KUNIT_EXPECT_EQ(test, CTR(s, alarms), 2ull);
+	tcpstate_test_teardown(tn);
+}
+
+/* Uncompleted SYNs a second raise it too, and clear once they stop. */
+static void detect_syn_rate(struct kunit *test)
+{
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 1000);
+	unsigned long now = jiffies;
+	int i;
+
+	tn->params.syn_rate_enter = 10;
+	tn->params.syn_rate_exit = 3;
+	tn->params.syn_flood_enter = 100;
+	tn->params.syn_flood_exit = 50;
+	for (i = 0; i < 9; i++)
+		tcpstate_test_feed(tn, 40000, false, T_SYN, 1000, 0);
+	KUNIT_EXPECT_FALSE(test, raised(tn, TCPSTATE_DET_syn_flood));
+	tcpstate_test_feed(tn, 40000, false, T_SYN, 1000, 0);
+	KUNIT_EXPECT_TRUE(test, raised(tn, TCPSTATE_DET_syn_flood));
+	/* The last full second still shows them. */
+	tcpstate_detect_tick(tn, now + HZ + HZ / 2);
+	KUNIT_EXPECT_TRUE(test, raised(tn, TCPSTATE_DET_syn_flood));
+	tcpstate_detect_tick(tn, now + 3 * HZ);
+	KUNIT_EXPECT_FALSE(test, raised(tn, TCPSTATE_DET_syn_flood));
+	tcpstate_test_teardown(tn);
+}
+
+static void detect_close_wait(struct kunit *test)
+{
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 1000);
+	int i;
+
+	tn->params.close_wait_enter = 2;
+	tn->params.close_wait_exit = 1;
+	for (i = 0; i < 2; i++) {
+		tcpstate_test_handshake(tn, 40000 + i);
+		tcpstate_test_feed(tn, 40000 + i, false, T_FIN, 1001, 5001);
+	}
+	KUNIT_EXPECT_TRUE(test, raised(tn, TCPSTATE_DET_close_wait));
+	/* One application closes: one left, not below exit. */
+	tcpstate_test_feed(tn, 40000, true, T_FIN, 5001, 1002);
+	KUNIT_EXPECT_TRUE(test, raised(tn, TCPSTATE_DET_close_wait));
+	tcpstate_test_feed(tn, 40001, true, T_FIN, 5001, 1002);
+	KUNIT_EXPECT_FALSE(test, raised(tn, TCPSTATE_DET_close_wait));
+	tcpstate_test_teardown(tn);
+}
+
+static void detect_timewait_and_syn_sent(struct kunit *test)
+{
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 1000);
+	unsigned long now = jiffies;
+	int i;
+
+	tn->params.timewait_enter = 2;
+	tn->params.timewait_exit = 1;
+	tn->params.syn_sent_enter = 3;
+	tn->params.syn_sent_exit = 1;
+	for (i = 0; i < 2; i++) {
+		tcpstate_test_handshake(tn, 40000 + i);
+		tcpstate_test_feed(tn, 40000 + i, false, T_FIN, 1001, 5001);
+		tcpstate_test_feed(tn, 40000 + i, true, T_FIN, 5001, 1002);
+		tcpstate_test_feed(tn, 40000 + i, false, T_ACK, 1002, 5002);
+	}
+	for (i = 0; i < 3; i++)
+		tcpstate_test_feed(tn, 50000 + i, false, T_SYN, 1000, 0);
+	tcpstate_detect_tick(tn, now);
+	KUNIT_EXPECT_TRUE(test, raised(tn, TCPSTATE_DET_timewait));
+	KUNIT_EXPECT_TRUE(test, raised(tn, TCPSTATE_DET_syn_sent));
+	/* 2MSL later TIME_WAIT is over; SYN_SENT timed out (handshake). */
+	tcpstate_table_collect(tn, now + msecs_to_jiffies(120001));
+	tcpstate_detect_tick(tn, now + msecs_to_jiffies(120001));
+	KUNIT_EXPECT_FALSE(test, raised(tn, TCPSTATE_DET_timewait));
+	KUNIT_EXPECT_FALSE(test, raised(tn, TCPSTATE_DET_syn_sent));
+	tcpstate_test_teardown(tn);
+}
+
+/*
+ * One million spoofed SYNs: the table stays within max_flows, flood mode
+ * allocates nothing, and a real client's handshake in the middle of it is
+ * tracked from its ACK.
+ */
+static void detect_flood_bounded(struct kunit *test)
+{
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 1000);
+	struct tcpstate_snapshot *s;
+	u32 id, legit = 7 << 16 | 4242;
+
+	for (id = 0; id < 1000000; id++) {
+		tcpstate_test_feed(tn, (id + 1) << 4 | 1, false, T_SYN, id, 0);
+		if (id == 500000) {
+			tcpstate_test_feed(tn, legit, false, T_SYN, 1000, 0);
+			tcpstate_test_feed(tn, legit, true, T_SYNACK, 5000,
+					   1001);
+			tcpstate_test_feed(tn, legit, false, T_ACK, 1001, 5001);
+		}
+	}
+	s = tcpstate_test_snap(test, tn);
+	KUNIT_EXPECT_LE(test, atomic_read(&tn->table.entries), 1000);
+	KUNIT_EXPECT_TRUE(test, raised(tn, TCPSTATE_DET_syn_flood));
+	/* Flood mode began at syn_flood_enter half-open flows. */
+	KUNIT_EXPECT_EQ(test, s->flows, (u32)tn->params.syn_flood_enter + 1);
+	KUNIT_EXPECT_EQ(test, s->gauge[TCPSTATE_SERVER][TCPSTATE_ESTABLISHED],
+			1u);
+	KUNIT_EXPECT_EQ(test, CTR(s, handshakes), 1ull);
+	KUNIT_EXPECT_EQ(test, CTR(s, syn), 0ull);	/* hooks count those */
+	KUNIT_EXPECT_EQ(test, CTR(s, untracked), 0ull);
+	tcpstate_test_teardown(tn);
+}
+
+static void sysctl_validation(struct kunit *test)
+{
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 1000);
+	const struct tcpstate_params before = tn->params;
+
+	/* index 0 max_flows, 2/3 syn_flood_enter/exit, 16 log_alarms */
+	KUNIT_EXPECT_EQ(test, tcpstate_param_store(tn, 0, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, tcpstate_param_store(tn, 0, -5), -EINVAL);
+	KUNIT_EXPECT_EQ(test, tcpstate_param_store(tn, 0, INT_MAX), -EINVAL);
+	KUNIT_EXPECT_EQ(test, tcpstate_param_store(tn, 3, 256), -EINVAL);
+	KUNIT_EXPECT_EQ(test, tcpstate_param_store(tn, 2, 64), -EINVAL);
+	KUNIT_EXPECT_EQ(test, tcpstate_param_store(tn, 16, 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, tcpstate_param_store(tn, 99, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, memcmp(&before, &tn->params, sizeof(before)), 0);
+	KUNIT_EXPECT_EQ(test, tcpstate_param_store(tn, 3, 255), 0);
+	KUNIT_EXPECT_EQ(test, tn->params.syn_flood_exit, 255);
+	KUNIT_EXPECT_EQ(test, tcpstate_param_store(tn, 2, 255), -EINVAL);
+	KUNIT_EXPECT_EQ(test, tcpstate_param_store(tn, 0, 10), 0);
+	KUNIT_EXPECT_EQ(test, tn->params.max_flows, 10);
+	tcpstate_test_teardown(tn);
+}
+
+static struct kunit_case detect_cases[] = {
+	KUNIT_CASE(detect_syn_flood_half_open),
+	KUNIT_CASE(detect_syn_rate),
+	KUNIT_CASE(detect_close_wait),
+	KUNIT_CASE(detect_timewait_and_syn_sent),
+	KUNIT_CASE(detect_flood_bounded),
+	KUNIT_CASE(sysctl_validation),
+	{}
+};
+
+static struct kunit_suite detect_suite = {
+	.name = "tcpstate_detect",
+	.test_cases = detect_cases,
+};
+
+kunit_test_suite(detect_suite);

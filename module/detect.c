@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Listener aggregates (half-open and CLOSE_WAIT ends, SYN and handshake
+ * rates per server endpoint) and the detectors with enter/exit hysteresis.
+ */
+
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+#include "tcpstate.h"
+
+#define BIT_SYN_FLOOD	BIT(TCPSTATE_DET_syn_flood)
+#define BIT_CLOSE_WAIT	BIT(TCPSTATE_DET_close_wait)
+
+/* A quiet listener is forgotten after this long without activity. */
+#define LISTENER_IDLE	(10 * HZ)
+
+static struct kmem_cache *listener_cache;
+
+static const struct rhashtable_params listener_params = {
+	.head_offset = offsetof(struct tcpstate_listener, node),
+	.key_offset = offsetof(struct tcpstate_listener, key),
+	.key_len = sizeof(struct tcpstate_lkey),
+	.automatic_shrinking = true,
+};
+
+static void make_lkey(struct tcpstate_lkey *lkey,
+		      const struct tcpstate_key *key, int end)
+{
+	memset(lkey, 0, sizeof(*lkey));
+	lkey->addr = key->addr[end];
+	lkey->port = key->port[end];
+	lkey->family = key->family;
+}
+
+int tcpstate_format_endpoint(char *buf, size_t size, u8 family,
+			     const struct in6_addr *addr, __be16 port)
+{
+	if (family == AF_INET)
+		return snprintf(buf, size, "%pI4:%u", &addr->s6_addr32[0],
+				ntohs(port));
+	return snprintf(buf, size, "[%pI6c]:%u", addr, ntohs(port));
+}
+
+static struct tcpstate_listener *listener_find(struct tcpstate_net *tn,
+					       const struct tcpstate_key *key,
+					       int end)
+{
+	struct tcpstate_lkey lkey;
+
+	make_lkey(&lkey, key, end);
+	return rhashtable_lookup(&tn->detect.listeners, &lkey,
+				 listener_params);
+}
+
+/* Past max_listeners nothing new is aggregated until the tick recycles. */
+static struct tcpstate_listener *listener_get(struct tcpstate_net *tn,
+					      const struct tcpstate_key *key,
+					      int end, unsigned long now)
+{
+	struct tcpstate_detect *d = &tn->detect;
+	struct tcpstate_listener *l, *old;
+
+	l = listener_find(tn, key, end);
+	if (l)
+		return l;
+	if (atomic_inc_return(&d->nr_listeners) >
+	    READ_ONCE(tn->params.max_listeners))
+		goto uncount;
+	l = kmem_cache_zalloc(listener_cache, GFP_ATOMIC);
+	if (!l)
+		goto uncount;
+	make_lkey(&l->key, key, end);
+	spin_lock_init(&l->lock);
+	l->start = now;
+	l->active = now;
+	old = rhashtable_lookup_get_insert_fast(&d->listeners, &l->node,
+						listener_params);
+	if (!old)
+		return l;
+	kmem_cache_free(listener_cache, l);
+	if (!IS_ERR(old)) {
+		atomic_dec(&d->nr_listeners);
+		return old;
+	}
+uncount:
+	atomic_dec(&d->nr_listeners);
+	return NULL;
+}
+
+/* Start a new one-second window; a gap of more leaves nothing in prev. */
+static void roll(struct tcpstate_listener *l, unsigned long now)
+{
+	unsigned long elapsed = now - l->start;
+
+	if (elapsed < HZ)
+		return;
+	l->prev = elapsed < 2 * HZ ? l->cur : (struct tcpstate_window){};
+	memset(&l->cur, 0, sizeof(l->cur));
+	l->start = now - elapsed % HZ;
+}
+
+static u32 excess(u32 a, u32 b)
+{
+	return a > b ? a - b : 0;
+}
+
+/*
+ * Rates use the last full second for display, and the worse of it and
+ * the second under way for the detectors, so that the segment crossing a
+ * threshold raises the alarm at once.
+ */
+static void figures(struct tcpstate_listener *l, unsigned long now,
+		    struct tcpstate_figures *f)
+{
+	u32 deferred_open;
+
+	roll(l, now);
+	f->syn_per_s = l->prev.syn;
+	f->handshakes_per_s = l->prev.handshakes;
+	f->uncompleted = max(excess(l->prev.syn, l->prev.handshakes),
+			     excess(l->cur.syn, l->cur.handshakes));
+	f->half_open = max(l->half_open, 0);
+	f->close_wait = max(l->close_wait, 0);
+	f->alarms = l->alarms;
+	/* Flood mode allocates nothing for SYNs: count those instead. */
+	if (l->alarms & BIT_SYN_FLOOD) {
+		deferred_open = max(excess(l->prev.deferred,
+					   l->prev.handshakes),
+				    excess(l->cur.deferred,
+					   l->cur.handshakes));
+		f->half_open += deferred_open;
+	}
+}
+
+void tcpstate_listener_figures(struct tcpstate_listener *l, unsigned long now,
+			       struct tcpstate_figures *f)
+{
+	spin_lock_bh(&l->lock);
+	figures(l, now, f);
+	spin_unlock_bh(&l->lock);
+}
+
+/* Hysteresis: raise at or above enter, clear only below exit. */
+static bool hysteresis(bool on, u32 value, int enter, int exit)
+{
+	return on ? value >= (u32)exit : value >= (u32)enter;
+}
+
+/* Returns the alarm bits that changed; called with the listener locked. */
+static u8 evaluate(struct tcpstate_net *tn, struct tcpstate_listener *l,
+		   struct tcpstate_figures *f, unsigned long now)
+{
+	const struct tcpstate_params *p = &tn->params;
+	bool flood_on = l->alarms & BIT_SYN_FLOOD;
+	u8 before = l->alarms, after = 0;
+
+	figures(l, now, f);
+	if (hysteresis(flood_on, f->half_open, READ_ONCE(p->syn_flood_enter),
+		       READ_ONCE(p->syn_flood_exit)) ||
+	    hysteresis(flood_on, f->uncompleted, READ_ONCE(p->syn_rate_enter),
+		       READ_ONCE(p->syn_rate_exit)))
+		after |= BIT_SYN_FLOOD;
+	if (hysteresis(before & BIT_CLOSE_WAIT, f->close_wait,
+		       READ_ONCE(p->close_wait_enter),
+		       READ_ONCE(p->close_wait_exit)))
+		after |= BIT_CLOSE_WAIT;
+	l->alarms = after;
+	f->alarms = after;
+	return before ^ after;
+}
+
+/* Count, log and announce one alarm change. */
+static void alarm_changed(struct tcpstate_net *tn, int det, bool on,
+			  const struct tcpstate_lkey *where,
+			  const struct tcpstate_figures *f)
+{
+	char ep[64] = "-";
+
+	tcpstate_count(tn, TCPSTATE_CTR_alarms, 1);
+	if (on)
+		atomic_inc(&tn->detect.raised[det]);
+	else
+		atomic_dec(&tn->detect.raised[det]);
+	atomic_inc(&tn->detect.seq);
+	if (!READ_ONCE(tn->params.log_alarms) || !net_ratelimit())
+		return;
+	if (where)
+		tcpstate_format_endpoint(ep, sizeof(ep), where->family,
+					 &where->addr, where->port);
+	pr_info("tcpstate: %s %s %s half_open=%u syn_per_s=%u\n",
+		tcpstate_detector_names[det], on ? "on" : "off", ep,
+		f->half_open, f->syn_per_s);
+}
+
+static void listener_changed(struct tcpstate_net *tn,
+			     struct tcpstate_listener *l, u8 changed,
+			     const struct tcpstate_figures *f)
+{
+	int det;
+
+	for (det = 0; det < TCPSTATE_NDETECTORS; det++)
+		if (changed & BIT(det))
+			alarm_changed(tn, det, f->alarms & BIT(det), &l->key,
+				      f);
+}
+
+/* Update a listener under its lock with @fn, then evaluate it. */
+static void listener_update(struct tcpstate_net *tn,
+			    struct tcpstate_listener *l, unsigned long now,
+			    int half_open, int close_wait, u32 syn,
+			    u32 handshakes, u32 deferred)
+{
+	struct tcpstate_figures f;
+	u8 changed;
+
+	spin_lock_bh(&l->lock);
+	roll(l, now);
+	l->half_open += half_open;
+	l->close_wait += close_wait;
+	l->cur.syn += syn;
+	l->cur.handshakes += handshakes;
+	l->cur.deferred += deferred;
+	l->active = now;
+	changed = evaluate(tn, l, &f, now);
+	spin_unlock_bh(&l->lock);
+	if (changed)
+		listener_changed(tn, l, changed, &f);
+}
+
+/*
+ * A bare SYN to @server_end. Returns true when its listener is in flood
+ * mode and the SYN, on a tuple without a flow, is only counted.
+ */
+bool tcpstate_detect_syn(struct tcpstate_net *tn,
+			 const struct tcpstate_key *key, int server_end,
+			 bool untracked, unsigned long now)
+{
+	struct tcpstate_listener *l = listener_get(tn, key, server_end, now);
+	bool defer;
+
+	if (!l)
+		return false;
+	defer = untracked && (READ_ONCE(l->alarms) & BIT_SYN_FLOOD);
+	listener_update(tn, l, now, 0, 0, 1, 0, defer);
+	return defer;
+}
+
+bool tcpstate_detect_flooding(struct tcpstate_net *tn,
+			      const struct tcpstate_key *key, int server_end)
+{
+	struct tcpstate_listener *l;
+
+	if (!atomic_read(&tn->detect.raised[TCPSTATE_DET_syn_flood]))
+		return false;
+	l = listener_find(tn, key, server_end);
+	return l && (READ_ONCE(l->alarms) & BIT_SYN_FLOOD);
+}
+
+void tcpstate_detect_handshake(struct tcpstate_net *tn,
+			       const struct tcpstate_key *key, int server_end,
+			       unsigned long now)
+{
+	struct tcpstate_listener *l = listener_get(tn, key, server_end, now);
+
+	if (l)
+		listener_update(tn, l, now, 0, 0, 0, 1, 0);
+}
+
+static int is_half_open(u8 state)
+{
+	return state == TCPSTATE_LISTEN || state == TCPSTATE_SYN_RCVD;
+}
+
+static int is_close_wait(u8 state)
+{
+	return state == TCPSTATE_CLOSE_WAIT;
+}
+
+static void server_delta(struct tcpstate_net *tn,
+			 const struct tcpstate_key *key, int end,
+			 int half_open, int close_wait, unsigned long now)
+{
+	struct tcpstate_listener *l;
+
+	if (!half_open && !close_wait)
+		return;
+	/* Only an arrival needs an aggregate; a departure had one. */
+	l = half_open > 0 || close_wait > 0 ? listener_get(tn, key, end, now) :
+					      listener_find(tn, key, end);
+	if (l)
+		listener_update(tn, l, now, half_open, close_wait, 0, 0, 0);
+}
+
+/* A flow's server end moved (state, or role when the roles swapped). */
+void tcpstate_detect_server_move(struct tcpstate_net *tn,
+				 const struct tcpstate_key *key,
+				 int from_end, u8 from, int to_end, u8 to,
+				 unsigned long now)
+{
+	if (from_end == to_end) {
+		server_delta(tn, key, to_end, is_half_open(to) -
+			     is_half_open(from), is_close_wait(to) -
+			     is_close_wait(from), now);
+		return;
+	}
+	server_delta(tn, key, from_end, -is_half_open(from),
+		     -is_close_wait(from), now);
+	server_delta(tn, key, to_end, is_half_open(to), is_close_wait(to),
+		     now);
+}
+
+static void listener_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(listener_cache,
+			container_of(head, struct tcpstate_listener, rcu));
+}
+
+static bool quiet(const struct tcpstate_listener *l)
+{
+	return !l->alarms && l->half_open <= 0 && l->close_wait <= 0;
+}
+
+static void listener_unlink(struct tcpstate_net *tn,
+			    struct tcpstate_listener *l)
+{
+	l->dead = 1;
+	rhashtable_remove_fast(&tn->detect.listeners, &l->node,
+			       listener_params);
+	atomic_dec(&tn->detect.nr_listeners);
+	call_rcu(&l->rcu, listener_free_rcu);
+}
+
+/* Rates decay without traffic: re-evaluate, and forget idle listeners. */
+static void tick_listener(struct tcpstate_net *tn,
+			  struct tcpstate_listener *l, unsigned long now,
+			  struct tcpstate_listener **lru)
+{
+	struct tcpstate_figures f;
+	u8 changed;
+
+	spin_lock_bh(&l->lock);
+	if (l->dead) {
+		spin_unlock_bh(&l->lock);
+		return;
+	}
+	changed = evaluate(tn, l, &f, now);
+	if (quiet(l) && time_after_eq(now, l->active + LISTENER_IDLE))
+		listener_unlink(tn, l);
+	else if (quiet(l) && (!*lru || time_before(l->active, (*lru)->active)))
+		*lru = l;
+	spin_unlock_bh(&l->lock);
+	if (changed)
+		listener_changed(tn, l, changed, &f);
+}
+
+static void tick_listeners(struct tcpstate_net *tn, unsigned long now)
+{
+	struct tcpstate_listener *l, *lru = NULL;
+	struct rhashtable_iter iter;
+
+	rhashtable_walk_enter(&tn->detect.listeners, &iter);
+	rhashtable_walk_start(&iter);
+	while ((l = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(l))
+			continue;
+		tick_listener(tn, l, now, &lru);
+	}
+	/* Full: make room for a new listener by recycling the stalest. */
+	if (lru && atomic_read(&tn->detect.nr_listeners) >=
+		   READ_ONCE(tn->params.max_listeners)) {
+		spin_lock_bh(&lru->lock);
+		if (!lru->dead && quiet(lru))
+			listener_unlink(tn, lru);
+		spin_unlock_bh(&lru->lock);
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+}
+
+/* The namespace-wide detectors, judged from the gauges once a second. */
+static void tick_namespace(struct tcpstate_net *tn)
+{
+	const struct tcpstate_params *p = &tn->params;
+	struct tcpstate_detect *d = &tn->detect;
+	struct tcpstate_snapshot *snap;
+	struct tcpstate_figures f = {};
+	u32 value[TCPSTATE_NDETECTORS] = {};
+	int enter[TCPSTATE_NDETECTORS] = {}, exit[TCPSTATE_NDETECTORS] = {};
+	static const int ns_detectors[] = {
+		TCPSTATE_DET_timewait, TCPSTATE_DET_syn_sent,
+	};
+	int i;
+
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return;
+	tcpstate_stats_snapshot(tn, snap);
+	value[TCPSTATE_DET_timewait] =
+		snap->gauge[TCPSTATE_CLIENT][TCPSTATE_TIME_WAIT] +
+		snap->gauge[TCPSTATE_SERVER][TCPSTATE_TIME_WAIT];
+	value[TCPSTATE_DET_syn_sent] =
+		snap->gauge[TCPSTATE_CLIENT][TCPSTATE_SYN_SENT];
+	kfree(snap);
+	enter[TCPSTATE_DET_timewait] = READ_ONCE(p->timewait_enter);
+	exit[TCPSTATE_DET_timewait] = READ_ONCE(p->timewait_exit);
+	enter[TCPSTATE_DET_syn_sent] = READ_ONCE(p->syn_sent_enter);
+	exit[TCPSTATE_DET_syn_sent] = READ_ONCE(p->syn_sent_exit);
+	for (i = 0; i < ARRAY_SIZE(ns_detectors); i++) {
+		int det = ns_detectors[i];
+		bool on = d->ns_alarms & BIT(det);
+
+		if (hysteresis(on, value[det], enter[det], exit[det]) == on)
+			continue;
+		d->ns_alarms ^= BIT(det);
+		f.alarms = d->ns_alarms;
+		alarm_changed(tn, det, !on, NULL, &f);
+	}
+}
+
+/* Called once a second from the collector's work. */
+void tcpstate_detect_tick(struct tcpstate_net *tn, unsigned long now)
+{
+	tick_listeners(tn, now);
+	tick_namespace(tn);
+}
+
+bool tcpstate_detect_raised(struct tcpstate_net *tn, int detector)
+{
+	return atomic_read(&tn->detect.raised[detector]) > 0;
+}
+
+int tcpstate_detect_init(struct tcpstate_net *tn)
+{
+	struct tcpstate_detect *d = &tn->detect;
+	int i;
+
+	atomic_set(&d->nr_listeners, 0);
+	atomic_set(&d->seq, 0);
+	for (i = 0; i < TCPSTATE_NDETECTORS; i++)
+		atomic_set(&d->raised[i], 0);
+	d->ns_alarms = 0;
+	return rhashtable_init(&d->listeners, &listener_params);
+}
+
+static void listener_free(void *ptr, void *arg)
+{
+	kmem_cache_free(listener_cache, ptr);
+}
+
+void tcpstate_detect_exit(struct tcpstate_net *tn)
+{
+	rhashtable_free_and_destroy(&tn->detect.listeners, listener_free,
+				    NULL);
+}
+
+int tcpstate_detect_module_init(void)
+{
+	listener_cache = KMEM_CACHE(tcpstate_listener, 0);
+	return listener_cache ? 0 : -ENOMEM;
+}
+
+void tcpstate_detect_module_exit(void)
+{
+	kmem_cache_destroy(listener_cache);	/* after the flows' rcu_barrier() */
+}

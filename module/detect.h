@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Listener aggregates and the anomaly detectors built on them. */
+#ifndef _TCPSTATE_DETECT_H
+#define _TCPSTATE_DETECT_H
+
+#include <linux/rhashtable.h>
+#include <linux/spinlock.h>
+#include "parse.h"
+
+struct tcpstate_net;
+
+/* A server endpoint: what SYNs are sent to. */
+struct tcpstate_lkey {
+	struct in6_addr addr;
+	__be16 port;
+	u8 family;
+	u8 pad;
+};
+
+/* What happened at a listener within one second. */
+struct tcpstate_window {
+	u32 syn;
+	u32 handshakes;
+	u32 deferred;	/* SYNs not tracked because of flood mode */
+};
+
+struct tcpstate_listener {
+	struct rhash_head node;
+	struct tcpstate_lkey key;
+	spinlock_t lock;
+	int half_open;		/* tracked server ends in LISTEN or SYN_RCVD */
+	int close_wait;		/* tracked server ends in CLOSE_WAIT */
+	struct tcpstate_window cur, prev;
+	unsigned long start;	/* jiffies when @cur began */
+	unsigned long active;	/* jiffies of the last SYN or transition */
+	u8 alarms;		/* BIT(TCPSTATE_DET_*) */
+	u8 dead;
+	struct rcu_head rcu;
+};
+
+/* A listener's figures as the detectors and the files see them. */
+struct tcpstate_figures {
+	u32 half_open;
+	u32 syn_per_s;
+	u32 handshakes_per_s;
+	u32 uncompleted;	/* SYNs a second that no handshake answered */
+	u32 close_wait;
+	u8 alarms;
+};
+
+struct tcpstate_detect {
+	struct rhashtable listeners;
+	atomic_t nr_listeners;
+	atomic_t raised[TCPSTATE_NDETECTORS];	/* listeners (or 1) alarmed */
+	atomic_t seq;				/* alarm changes, for events */
+	u8 ns_alarms;				/* the namespace-wide detectors */
+};
+
+int tcpstate_detect_module_init(void);
+void tcpstate_detect_module_exit(void);
+int tcpstate_detect_init(struct tcpstate_net *tn);
+void tcpstate_detect_exit(struct tcpstate_net *tn);
+
+bool tcpstate_detect_syn(struct tcpstate_net *tn,
+			 const struct tcpstate_key *key, int server_end,
+			 bool untracked, unsigned long now);
+bool tcpstate_detect_flooding(struct tcpstate_net *tn,
+			      const struct tcpstate_key *key, int server_end);
+void tcpstate_detect_handshake(struct tcpstate_net *tn,
+			       const struct tcpstate_key *key, int server_end,
+			       unsigned long now);
+void tcpstate_detect_server_move(struct tcpstate_net *tn,
+				 const struct tcpstate_key *key,
+				 int from_end, u8 from, int to_end, u8 to,
+				 unsigned long now);
+void tcpstate_detect_tick(struct tcpstate_net *tn, unsigned long now);
+
+bool tcpstate_detect_raised(struct tcpstate_net *tn, int detector);
+void tcpstate_listener_figures(struct tcpstate_listener *l, unsigned long now,
+			       struct tcpstate_figures *f);
+int tcpstate_format_endpoint(char *buf, size_t size, u8 family,
+			     const struct in6_addr *addr, __be16 port);
+
+#endif /* _TCPSTATE_DETECT_H */
