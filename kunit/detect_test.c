@@ -7,7 +7,6 @@
 #include "tcpstate.h"
 #include "tcpstate_test.h"
 
-
 static bool raised(struct tcpstate_net *tn, int det)
 {
 	return tcpstate_detect_raised(tn, det);

@@ -15,17 +15,17 @@
 #define F_R	TCPSTATE_F_RST
 #define F_RA	(TCPSTATE_F_RST | TCPSTATE_F_ACK)
 
-#define sCL TCPSTATE_CLOSED
-#define sLI TCPSTATE_LISTEN
-#define sSS TCPSTATE_SYN_SENT
-#define sSR TCPSTATE_SYN_RCVD
-#define sES TCPSTATE_ESTABLISHED
-#define sF1 TCPSTATE_FIN_WAIT_1
-#define sF2 TCPSTATE_FIN_WAIT_2
-#define sCW TCPSTATE_CLOSE_WAIT
-#define sCG TCPSTATE_CLOSING
-#define sLA TCPSTATE_LAST_ACK
-#define sTW TCPSTATE_TIME_WAIT
+#define S_CL TCPSTATE_CLOSED
+#define S_LI TCPSTATE_LISTEN
+#define S_SS TCPSTATE_SYN_SENT
+#define S_SR TCPSTATE_SYN_RCVD
+#define S_ES TCPSTATE_ESTABLISHED
+#define S_F1 TCPSTATE_FIN_WAIT_1
+#define S_F2 TCPSTATE_FIN_WAIT_2
+#define S_CW TCPSTATE_CLOSE_WAIT
+#define S_CG TCPSTATE_CLOSING
+#define S_LA TCPSTATE_LAST_ACK
+#define S_TW TCPSTATE_TIME_WAIT
 
 /* One segment and the states of A and B expected after it. */
 struct step {
@@ -43,114 +43,127 @@ struct step {
 
 #define EV(x) TCPSTATE_EV_##x
 
-/* ISNs: A 1000, B 5000. */
-#define HANDSHAKE \
-	SEG(A, F_S, 1000, 0, 0, sSS, sLI, 0), \
-	SEG(B, F_SA, 5000, 1001, 0, sSS, sSR, 0), \
-	SEG(A, F_A, 1001, 5001, 0, sES, sES, EV(HANDSHAKE))
-
-static const struct step handshake[] = { HANDSHAKE };
+/* ISNs: A 1000, B 5000. Most scenarios start with this handshake. */
+static const struct step handshake[] = {
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
+	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
+};
 
 static const struct step handshake_bad_ack[] = {
-	SEG(A, F_S, 1000, 0, 0, sSS, sLI, 0),
-	SEG(B, F_SA, 5000, 1001, 0, sSS, sSR, 0),
-	SEG(A, F_A, 1001, 5005, 0, sSS, sSR, 0),	/* acks beyond the SYN */
-	SEG(A, F_A, 1001, 5000, 0, sSS, sSR, 0),	/* does not cover it */
-	SEG(A, F_A, 1001, 5001, 0, sES, sES, EV(HANDSHAKE)),
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
+	SEG(A, F_A, 1001, 5005, 0, S_SS, S_SR, 0),	/* acks beyond the SYN */
+	SEG(A, F_A, 1001, 5000, 0, S_SS, S_SR, 0),	/* does not cover it */
+	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
 };
 
 static const struct step client_closes[] = {
-	HANDSHAKE,
-	SEG(A, F_A, 1001, 5001, 100, sES, sES, 0),
-	SEG(B, F_A, 5001, 1101, 0, sES, sES, 0),
-	SEG(A, F_FA, 1101, 5001, 0, sF1, sCW, 0),
-	SEG(A, F_FA, 1101, 5001, 0, sF1, sCW, 0),	/* retransmitted FIN */
-	SEG(B, F_A, 5001, 1102, 0, sF2, sCW, 0),
-	SEG(B, F_A, 5001, 1102, 50, sF2, sCW, 0),	/* half-close: data */
-	SEG(A, F_A, 1102, 5051, 0, sF2, sCW, 0),
-	SEG(B, F_FA, 5051, 1102, 0, sTW, sLA, 0),
-	SEG(A, F_A, 1102, 5052, 0, sTW, sCL, 0),
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
+	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
+	SEG(A, F_A, 1001, 5001, 100, S_ES, S_ES, 0),
+	SEG(B, F_A, 5001, 1101, 0, S_ES, S_ES, 0),
+	SEG(A, F_FA, 1101, 5001, 0, S_F1, S_CW, 0),
+	SEG(A, F_FA, 1101, 5001, 0, S_F1, S_CW, 0),	/* retransmitted FIN */
+	SEG(B, F_A, 5001, 1102, 0, S_F2, S_CW, 0),
+	SEG(B, F_A, 5001, 1102, 50, S_F2, S_CW, 0),	/* half-close: data */
+	SEG(A, F_A, 1102, 5051, 0, S_F2, S_CW, 0),
+	SEG(B, F_FA, 5051, 1102, 0, S_TW, S_LA, 0),
+	SEG(A, F_A, 1102, 5052, 0, S_TW, S_CL, 0),
 };
 
 static const struct step server_closes[] = {
-	HANDSHAKE,
-	SEG(B, F_FA, 5001, 1001, 0, sCW, sF1, 0),
-	SEG(A, F_A, 1001, 5002, 0, sCW, sF2, 0),
-	SEG(A, F_FA, 1001, 5002, 0, sLA, sTW, 0),
-	SEG(B, F_A, 5002, 1002, 0, sCL, sTW, 0),
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
+	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
+	SEG(B, F_FA, 5001, 1001, 0, S_CW, S_F1, 0),
+	SEG(A, F_A, 1001, 5002, 0, S_CW, S_F2, 0),
+	SEG(A, F_FA, 1001, 5002, 0, S_LA, S_TW, 0),
+	SEG(B, F_A, 5002, 1002, 0, S_CL, S_TW, 0),
 };
 
 /* A FIN that acknowledges the peer's FIN: FIN_WAIT_1 straight to TIME_WAIT. */
 static const struct step fin_ack_close[] = {
-	HANDSHAKE,
-	SEG(A, F_FA, 1001, 5001, 0, sF1, sCW, 0),
-	SEG(B, F_FA, 5001, 1002, 0, sTW, sLA, 0),
-	SEG(A, F_A, 1002, 5002, 0, sTW, sCL, 0),
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
+	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
+	SEG(A, F_FA, 1001, 5001, 0, S_F1, S_CW, 0),
+	SEG(B, F_FA, 5001, 1002, 0, S_TW, S_LA, 0),
+	SEG(A, F_A, 1002, 5002, 0, S_TW, S_CL, 0),
 };
 
 static const struct step simultaneous_close[] = {
-	HANDSHAKE,
-	SEG(A, F_FA, 1001, 5001, 0, sF1, sCW, 0),
-	SEG(B, F_FA, 5001, 1001, 0, sCG, sCG, EV(SIM_CLOSE)),
-	SEG(A, F_A, 1002, 5002, 0, sCG, sTW, 0),
-	SEG(B, F_A, 5002, 1002, 0, sTW, sTW, 0),
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
+	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
+	SEG(A, F_FA, 1001, 5001, 0, S_F1, S_CW, 0),
+	SEG(B, F_FA, 5001, 1001, 0, S_CG, S_CG, EV(SIM_CLOSE)),
+	SEG(A, F_A, 1002, 5002, 0, S_CG, S_TW, 0),
+	SEG(B, F_A, 5002, 1002, 0, S_TW, S_TW, 0),
 };
 
 /* Both SYNs cross; the ports make B the client (port_client_dir 1). */
 static const struct step simultaneous_open[] = {
-	SEG(A, F_S, 1000, 0, 0, sSS, sLI, 0),
-	SEG(B, F_S, 5000, 0, 0, sSR, sSR, EV(SIM_OPEN)),
-	SEG(A, F_SA, 1000, 5001, 0, sSR, sES, 0),
-	SEG(B, F_SA, 5000, 1001, 0, sES, sES, EV(HANDSHAKE)),
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(B, F_S, 5000, 0, 0, S_SR, S_SR, EV(SIM_OPEN)),
+	SEG(A, F_SA, 1000, 5001, 0, S_SR, S_ES, 0),
+	SEG(B, F_SA, 5000, 1001, 0, S_ES, S_ES, EV(HANDSHAKE)),
 };
 
 static const struct step rst_established[] = {
-	HANDSHAKE,
-	SEG(B, F_R, 9999, 0, 0, sES, sES, EV(INVALID)),	/* out of window */
-	SEG(B, F_R, 5002, 0, 0, sES, sES, EV(INVALID)),
-	SEG(B, F_R, 5001, 0, 0, sCL, sCL, EV(RESET)),
-	SEG(A, F_A, 1001, 5001, 0, sCL, sCL, EV(IGNORED)),	/* tombstone */
-	SEG(A, F_S, 7000, 0, 0, sSS, sLI, EV(INCARNATION)),
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
+	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
+	SEG(B, F_R, 9999, 0, 0, S_ES, S_ES, EV(INVALID)),	/* out of window */
+	SEG(B, F_R, 5002, 0, 0, S_ES, S_ES, EV(INVALID)),
+	SEG(B, F_R, 5001, 0, 0, S_CL, S_CL, EV(RESET)),
+	SEG(A, F_A, 1001, 5001, 0, S_CL, S_CL, EV(IGNORED)),	/* tombstone */
+	SEG(A, F_S, 7000, 0, 0, S_SS, S_LI, EV(INCARNATION)),
 };
 
 /* The RST carries the receiver's last ack (the way Linux answers data). */
 static const struct step rst_at_peer_ack[] = {
-	HANDSHAKE,
-	SEG(A, F_A, 1001, 5001, 10, sES, sES, 0),
-	SEG(B, F_R, 5001, 0, 0, sCL, sCL, EV(RESET)),
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
+	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
+	SEG(A, F_A, 1001, 5001, 10, S_ES, S_ES, 0),
+	SEG(B, F_R, 5001, 0, 0, S_CL, S_CL, EV(RESET)),
 };
 
 static const struct step syn_to_closed_port[] = {
-	SEG(A, F_S, 1000, 0, 0, sSS, sLI, 0),
-	SEG(B, F_RA, 0, 1005, 0, sSS, sLI, EV(INVALID)),	/* wrong ack */
-	SEG(B, F_RA, 0, 1001, 0, sCL, sCL, EV(RESET)),
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(B, F_RA, 0, 1005, 0, S_SS, S_LI, EV(INVALID)),	/* wrong ack */
+	SEG(B, F_RA, 0, 1001, 0, S_CL, S_CL, EV(RESET)),
 };
 
 static const struct step retransmissions[] = {
-	SEG(A, F_S, 1000, 0, 0, sSS, sLI, 0),
-	SEG(A, F_S, 1000, 0, 0, sSS, sLI, 0),
-	SEG(B, F_SA, 5000, 1001, 0, sSS, sSR, 0),
-	SEG(B, F_SA, 5000, 1001, 0, sSS, sSR, 0),
-	SEG(A, F_A, 1001, 5001, 0, sES, sES, EV(HANDSHAKE)),
-	SEG(A, F_S, 1000, 0, 0, sES, sES, 0),	/* SYN inside a connection */
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
+	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
+	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
+	SEG(A, F_S, 1000, 0, 0, S_ES, S_ES, 0),	/* SYN inside a connection */
 };
 
 /* The client's RST refuses a bad SYN-ACK; the half-open server accepts it. */
 static const struct step rst_half_open[] = {
-	SEG(A, F_S, 1000, 0, 0, sSS, sLI, 0),
-	SEG(B, F_SA, 5000, 1001, 0, sSS, sSR, 0),
-	SEG(A, F_R, 1001, 0, 0, sSS, sCL, EV(RESET)),
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
+	SEG(A, F_R, 1001, 0, 0, S_SS, S_CL, EV(RESET)),
 };
 
 /* The client closed first; it reconnects on the same tuple in TIME_WAIT. */
 static const struct step tw_reuse_client[] = {
-	HANDSHAKE,
-	SEG(A, F_FA, 1001, 5001, 0, sF1, sCW, 0),
-	SEG(B, F_FA, 5001, 1002, 0, sTW, sLA, 0),
-	SEG(A, F_A, 1002, 5002, 0, sTW, sCL, 0),
-	SEG(A, F_S, 90000, 0, 0, sSS, sLI, EV(TW_REUSE) | EV(INCARNATION)),
-	SEG(B, F_SA, 70000, 90001, 0, sSS, sSR, 0),
-	SEG(A, F_A, 90001, 70001, 0, sES, sES, EV(HANDSHAKE)),
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
+	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
+	SEG(A, F_FA, 1001, 5001, 0, S_F1, S_CW, 0),
+	SEG(B, F_FA, 5001, 1002, 0, S_TW, S_LA, 0),
+	SEG(A, F_A, 1002, 5002, 0, S_TW, S_CL, 0),
+	SEG(A, F_S, 90000, 0, 0, S_SS, S_LI, EV(TW_REUSE) | EV(INCARNATION)),
+	SEG(B, F_SA, 70000, 90001, 0, S_SS, S_SR, 0),
+	SEG(A, F_A, 90001, 70001, 0, S_ES, S_ES, EV(HANDSHAKE)),
 };
 
 /*
@@ -159,57 +172,65 @@ static const struct step tw_reuse_client[] = {
  * retries the same SYN, which the listener then accepts.
  */
 static const struct step tw_reuse_refused[] = {
-	HANDSHAKE,
-	SEG(B, F_FA, 5001, 1001, 0, sCW, sF1, 0),
-	SEG(A, F_FA, 1001, 5002, 0, sLA, sTW, 0),
-	SEG(B, F_A, 5002, 1002, 0, sCL, sTW, 0),
-	SEG(A, F_S, 90000, 0, 0, sSS, sLI, EV(TW_REUSE)),
-	SEG(B, F_A, 5002, 1002, 0, sSS, sLI, 0),	/* the old ACK */
-	SEG(A, F_R, 1002, 0, 0, sSS, sCL, EV(RESET)),
-	SEG(A, F_S, 90000, 0, 0, sSS, sLI, 0),		/* not counted again */
-	SEG(B, F_SA, 70000, 90001, 0, sSS, sSR, 0),
-	SEG(A, F_A, 90001, 70001, 0, sES, sES, EV(HANDSHAKE)),
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
+	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
+	SEG(B, F_FA, 5001, 1001, 0, S_CW, S_F1, 0),
+	SEG(A, F_FA, 1001, 5002, 0, S_LA, S_TW, 0),
+	SEG(B, F_A, 5002, 1002, 0, S_CL, S_TW, 0),
+	SEG(A, F_S, 90000, 0, 0, S_SS, S_LI, EV(TW_REUSE)),
+	SEG(B, F_A, 5002, 1002, 0, S_SS, S_LI, 0),	/* the old ACK */
+	SEG(A, F_R, 1002, 0, 0, S_SS, S_CL, EV(RESET)),
+	SEG(A, F_S, 90000, 0, 0, S_SS, S_LI, 0),		/* not counted again */
+	SEG(B, F_SA, 70000, 90001, 0, S_SS, S_SR, 0),
+	SEG(A, F_A, 90001, 70001, 0, S_ES, S_ES, EV(HANDSHAKE)),
 };
 
 static const struct step keepalive[] = {
-	HANDSHAKE,
-	SEG(A, F_A, 1000, 5001, 0, sES, sES, EV(KEEPALIVE)),
-	SEG(A, F_A, 1000, 5001, 1, sES, sES, EV(KEEPALIVE)),
-	SEG(B, F_A, 5000, 1001, 0, sES, sES, EV(KEEPALIVE)),
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
+	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
+	SEG(A, F_A, 1000, 5001, 0, S_ES, S_ES, EV(KEEPALIVE)),
+	SEG(A, F_A, 1000, 5001, 1, S_ES, S_ES, EV(KEEPALIVE)),
+	SEG(B, F_A, 5000, 1001, 0, S_ES, S_ES, EV(KEEPALIVE)),
 	{ .from = B, .flags = F_A, .seq = 5001, .ack = 1001, .win = 0,
-	  .a = sES, .b = sES },			/* B's window closes */
-	SEG(A, F_A, 1000, 5001, 1, sES, sES, EV(ZERO_WINDOW_PROBE)),
+	  .a = S_ES, .b = S_ES },			/* B's window closes */
+	SEG(A, F_A, 1000, 5001, 1, S_ES, S_ES, EV(ZERO_WINDOW_PROBE)),
 };
 
 static const struct step invalid_flags[] = {
-	HANDSHAKE,
-	SEG(A, 0, 1001, 5001, 0, sES, sES, EV(INVALID)),
-	SEG(A, TCPSTATE_F_FIN, 1001, 0, 0, sES, sES, EV(INVALID)),
-	SEG(A, TCPSTATE_F_SYN | TCPSTATE_F_FIN, 1001, 0, 0, sES, sES,
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
+	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
+	SEG(A, 0, 1001, 5001, 0, S_ES, S_ES, EV(INVALID)),
+	SEG(A, TCPSTATE_F_FIN, 1001, 0, 0, S_ES, S_ES, EV(INVALID)),
+	SEG(A, TCPSTATE_F_SYN | TCPSTATE_F_FIN, 1001, 0, 0, S_ES, S_ES,
 	    EV(INVALID)),
 	SEG(A, TCPSTATE_F_FIN | TCPSTATE_F_PSH | TCPSTATE_F_URG, 1001, 0, 0,
-	    sES, sES, EV(INVALID)),
-	SEG(A, F_FA | TCPSTATE_F_SYN, 1001, 5001, 0, sES, sES, EV(INVALID)),
+	    S_ES, S_ES, EV(INVALID)),
+	SEG(A, F_FA | TCPSTATE_F_SYN, 1001, 5001, 0, S_ES, S_ES, EV(INVALID)),
 };
 
 static const struct step pickup[] = {
-	SEG(A, F_A, 777, 888, 10, sES, sES, EV(PICKED_UP)),
-	SEG(B, F_FA, 888, 787, 0, sCW, sF1, 0),
+	SEG(A, F_A, 777, 888, 10, S_ES, S_ES, EV(PICKED_UP)),
+	SEG(B, F_FA, 888, 787, 0, S_CW, S_F1, 0),
 };
 
 static const struct step synack_first[] = {
-	SEG(B, F_SA, 5000, 1001, 0, sSS, sSR, 0),
-	SEG(A, F_A, 1001, 5001, 0, sES, sES, EV(HANDSHAKE)),
+	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
+	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
 };
 
 /* RST seq = last ack - 1 is accepted while the receiver is in CLOSE_WAIT. */
 static const struct step rst_close_wait[] = {
-	HANDSHAKE,
-	SEG(B, F_FA, 5001, 1001, 0, sCW, sF1, 0),
-	SEG(A, F_A, 1001, 5002, 0, sCW, sF2, 0),
-	SEG(B, F_R, 5003, 0, 0, sCW, sF2, EV(INVALID)),
-	SEG(B, F_R, 1000, 0, 0, sCW, sF2, EV(INVALID)),
-	SEG(B, F_R, 5001, 0, 0, sCL, sCL, EV(RESET)),
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
+	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
+	SEG(B, F_FA, 5001, 1001, 0, S_CW, S_F1, 0),
+	SEG(A, F_A, 1001, 5002, 0, S_CW, S_F2, 0),
+	SEG(B, F_R, 5003, 0, 0, S_CW, S_F2, EV(INVALID)),
+	SEG(B, F_R, 1000, 0, 0, S_CW, S_F2, EV(INVALID)),
+	SEG(B, F_R, 5001, 0, 0, S_CL, S_CL, EV(RESET)),
 };
 
 struct scenario {
@@ -219,28 +240,26 @@ struct scenario {
 	u8 port_client_dir;
 };
 
-#define SCENARIO(s, pcd) { #s, s, ARRAY_SIZE(s), pcd }
-
 static const struct scenario scenarios[] = {
-	SCENARIO(handshake, 1),
-	SCENARIO(handshake_bad_ack, 1),
-	SCENARIO(client_closes, 1),
-	SCENARIO(server_closes, 1),
-	SCENARIO(fin_ack_close, 1),
-	SCENARIO(simultaneous_close, 1),
-	SCENARIO(simultaneous_open, 1),
-	SCENARIO(rst_established, 1),
-	SCENARIO(rst_at_peer_ack, 1),
-	SCENARIO(syn_to_closed_port, 1),
-	SCENARIO(retransmissions, 1),
-	SCENARIO(rst_half_open, 1),
-	SCENARIO(tw_reuse_client, 1),
-	SCENARIO(tw_reuse_refused, 1),
-	SCENARIO(keepalive, 1),
-	SCENARIO(invalid_flags, 1),
-	SCENARIO(pickup, 0),
-	SCENARIO(synack_first, 1),
-	SCENARIO(rst_close_wait, 1),
+	{ "handshake", handshake, ARRAY_SIZE(handshake), 1 },
+	{ "handshake_bad_ack", handshake_bad_ack, ARRAY_SIZE(handshake_bad_ack), 1 },
+	{ "client_closes", client_closes, ARRAY_SIZE(client_closes), 1 },
+	{ "server_closes", server_closes, ARRAY_SIZE(server_closes), 1 },
+	{ "fin_ack_close", fin_ack_close, ARRAY_SIZE(fin_ack_close), 1 },
+	{ "simultaneous_close", simultaneous_close, ARRAY_SIZE(simultaneous_close), 1 },
+	{ "simultaneous_open", simultaneous_open, ARRAY_SIZE(simultaneous_open), 1 },
+	{ "rst_established", rst_established, ARRAY_SIZE(rst_established), 1 },
+	{ "rst_at_peer_ack", rst_at_peer_ack, ARRAY_SIZE(rst_at_peer_ack), 1 },
+	{ "syn_to_closed_port", syn_to_closed_port, ARRAY_SIZE(syn_to_closed_port), 1 },
+	{ "retransmissions", retransmissions, ARRAY_SIZE(retransmissions), 1 },
+	{ "rst_half_open", rst_half_open, ARRAY_SIZE(rst_half_open), 1 },
+	{ "tw_reuse_client", tw_reuse_client, ARRAY_SIZE(tw_reuse_client), 1 },
+	{ "tw_reuse_refused", tw_reuse_refused, ARRAY_SIZE(tw_reuse_refused), 1 },
+	{ "keepalive", keepalive, ARRAY_SIZE(keepalive), 1 },
+	{ "invalid_flags", invalid_flags, ARRAY_SIZE(invalid_flags), 1 },
+	{ "pickup", pickup, ARRAY_SIZE(pickup), 0 },
+	{ "synack_first", synack_first, ARRAY_SIZE(synack_first), 1 },
+	{ "rst_close_wait", rst_close_wait, ARRAY_SIZE(rst_close_wait), 1 },
 };
 
 static void scenario_desc(const struct scenario *s, char *desc)
@@ -349,15 +368,15 @@ static void fsm_tw_reuse_swaps_roles(struct kunit *test)
 {
 	struct tcpstate_pair p = {
 		.client_dir = A,
-		.end = { { .state = sCL }, { .state = sTW } },
+		.end = { { .state = S_CL }, { .state = S_TW } },
 	};
 	struct tcpstate_seg syn = { .seq = 3, .flags = F_S, .dir = B };
 	u32 ev = tcpstate_fsm_step(&p, &syn);
 
 	KUNIT_EXPECT_TRUE(test, ev & TCPSTATE_EV_TW_REUSE);
 	KUNIT_EXPECT_EQ(test, p.client_dir, B);
-	KUNIT_EXPECT_EQ(test, p.end[TCPSTATE_CLIENT].state, sSS);
-	KUNIT_EXPECT_EQ(test, p.end[TCPSTATE_SERVER].state, sLI);
+	KUNIT_EXPECT_EQ(test, p.end[TCPSTATE_CLIENT].state, S_SS);
+	KUNIT_EXPECT_EQ(test, p.end[TCPSTATE_SERVER].state, S_LI);
 }
 
 static void fsm_classify(struct kunit *test)
@@ -399,12 +418,12 @@ static void fsm_history(struct kunit *test)
 static void fsm_covers_rfc793(struct kunit *test)
 {
 	static const u8 arrows[][2] = {
-		{ sCL, sLI }, { sCL, sSS }, { sLI, sSR }, { sSS, sSR },
-		{ sSS, sES }, { sSR, sES }, { sSR, sCL }, { sLI, sCL },
-		{ sES, sF1 }, { sES, sCW }, { sF1, sF2 }, { sF1, sCG },
-		{ sF1, sTW }, { sF2, sTW }, { sCG, sTW }, { sCW, sLA },
-		{ sLA, sCL }, { sES, sCL }, { sTW, sSS }, { sTW, sLI },
-		{ sCW, sCG }, { sCW, sCL }, { sF2, sCL },
+		{ S_CL, S_LI }, { S_CL, S_SS }, { S_LI, S_SR }, { S_SS, S_SR },
+		{ S_SS, S_ES }, { S_SR, S_ES }, { S_SR, S_CL }, { S_LI, S_CL },
+		{ S_ES, S_F1 }, { S_ES, S_CW }, { S_F1, S_F2 }, { S_F1, S_CG },
+		{ S_F1, S_TW }, { S_F2, S_TW }, { S_CG, S_TW }, { S_CW, S_LA },
+		{ S_LA, S_CL }, { S_ES, S_CL }, { S_TW, S_SS }, { S_TW, S_LI },
+		{ S_CW, S_CG }, { S_CW, S_CL }, { S_F2, S_CL },
 	};
 	int i, covered = 0;
 

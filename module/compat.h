@@ -7,7 +7,7 @@
 #include <net/net_namespace.h>
 
 /* 6.11 made the table argument of sysctl handlers const. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
 #define tcpstate_ctl_table const struct ctl_table
 #else
 #define tcpstate_ctl_table struct ctl_table
@@ -18,7 +18,7 @@ static inline struct ctl_table_header *
 tcpstate_register_sysctl(struct net *net, const char *path,
 			 struct ctl_table *table, size_t entries)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
 	return register_net_sysctl_sz(net, path, table, entries);
 #else
 	return register_net_sysctl(net, path, table);

@@ -27,7 +27,7 @@ struct tcpstate_window {
 struct tcpstate_listener {
 	struct rhash_head node;
 	struct tcpstate_lkey key;
-	spinlock_t lock;
+	spinlock_t lock;	/* the figures below, from many flows */
 	int half_open;		/* tracked server ends in LISTEN or SYN_RCVD */
 	int close_wait;		/* tracked server ends in CLOSE_WAIT */
 	struct tcpstate_window cur, prev;

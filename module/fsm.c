@@ -8,23 +8,23 @@
 #include "fsm.h"
 
 /* Short aliases, so that the tables below read like RFC 793's diagram. */
-#define sCL TCPSTATE_CLOSED
-#define sLI TCPSTATE_LISTEN
-#define sSS TCPSTATE_SYN_SENT
-#define sSR TCPSTATE_SYN_RCVD
-#define sES TCPSTATE_ESTABLISHED
-#define sF1 TCPSTATE_FIN_WAIT_1
-#define sF2 TCPSTATE_FIN_WAIT_2
-#define sCW TCPSTATE_CLOSE_WAIT
-#define sCG TCPSTATE_CLOSING
-#define sLA TCPSTATE_LAST_ACK
-#define sTW TCPSTATE_TIME_WAIT
-#define sKEEP 0xff
+#define S_CL TCPSTATE_CLOSED
+#define S_LI TCPSTATE_LISTEN
+#define S_SS TCPSTATE_SYN_SENT
+#define S_SR TCPSTATE_SYN_RCVD
+#define S_ES TCPSTATE_ESTABLISHED
+#define S_F1 TCPSTATE_FIN_WAIT_1
+#define S_F2 TCPSTATE_FIN_WAIT_2
+#define S_CW TCPSTATE_CLOSE_WAIT
+#define S_CG TCPSTATE_CLOSING
+#define S_LA TCPSTATE_LAST_ACK
+#define S_TW TCPSTATE_TIME_WAIT
+#define S_KEEP 0xff
 
-#define fSYN TCPSTATE_F_SYN
-#define fACK TCPSTATE_F_ACK
-#define fFIN TCPSTATE_F_FIN
-#define fRST TCPSTATE_F_RST
+#define F_SYN TCPSTATE_F_SYN
+#define F_ACK TCPSTATE_F_ACK
+#define F_FIN TCPSTATE_F_FIN
+#define F_RST TCPSTATE_F_RST
 
 /*
  * Receiver, when the segment acknowledges its FIN (RFC 793 3.9, "fifth,
@@ -32,31 +32,31 @@
  * segment, so FIN_WAIT_1 + FIN/ACK goes through FIN_WAIT_2 to TIME_WAIT.
  */
 static const u8 fin_acked[TCPSTATE_NSTATES] = {
-	[0 ... TCPSTATE_NSTATES - 1] = sKEEP,
-	[sF1] = sF2,	/* our FIN is acknowledged, the peer may still send */
-	[sCG] = sTW,	/* the FINs crossed and ours is now acknowledged */
-	[sLA] = sCL,	/* passive close complete: nothing left to wait for */
+	[0 ... TCPSTATE_NSTATES - 1] = S_KEEP,
+	[S_F1] = S_F2,	/* our FIN is acknowledged, the peer may still send */
+	[S_CG] = S_TW,	/* the FINs crossed and ours is now acknowledged */
+	[S_LA] = S_CL,	/* passive close complete: nothing left to wait for */
 };
 
 /* Receiver of the peer's first FIN ("eighth, check the FIN bit"). */
 static const u8 fin_received[TCPSTATE_NSTATES] = {
-	[0 ... TCPSTATE_NSTATES - 1] = sKEEP,
-	[sES] = sCW,	/* peer closed first: wait for our application */
-	[sF1] = sCG,	/* both closing, our FIN not acknowledged yet */
-	[sF2] = sTW,	/* our FIN was acknowledged: the active close ends */
+	[0 ... TCPSTATE_NSTATES - 1] = S_KEEP,
+	[S_ES] = S_CW,	/* peer closed first: wait for our application */
+	[S_F1] = S_CG,	/* both closing, our FIN not acknowledged yet */
+	[S_F2] = S_TW,	/* our FIN was acknowledged: the active close ends */
 };
 
 /* Sender of its first FIN, by whether the peer's FIN was seen (and acked). */
 static const u8 fin_sent[TCPSTATE_NSTATES] = {
-	[0 ... TCPSTATE_NSTATES - 1] = sKEEP,
-	[sSR] = sF1,	/* close before the handshake's last ACK arrived */
-	[sES] = sF1,	/* active close */
-	[sCW] = sF1,	/* corrected below when the peer's FIN was seen */
+	[0 ... TCPSTATE_NSTATES - 1] = S_KEEP,
+	[S_SR] = S_F1,	/* close before the handshake's last ACK arrived */
+	[S_ES] = S_F1,	/* active close */
+	[S_CW] = S_F1,	/* corrected below when the peer's FIN was seen */
 };
 
 static void apply(struct tcpstate_end *e, const u8 *table)
 {
-	if (table[e->state] != sKEEP)
+	if (table[e->state] != S_KEEP)
 		e->state = table[e->state];
 }
 
@@ -79,7 +79,7 @@ static bool acks_fin(const struct tcpstate_end *peer, u32 ack)
 /* ESTABLISHED and every state a connection reaches only after it. */
 static bool synchronized(u8 state)
 {
-	return state >= sES;
+	return state >= S_ES;
 }
 
 static bool pair_synchronized(const struct tcpstate_pair *p)
@@ -97,16 +97,16 @@ static void swap_roles(struct tcpstate_pair *p)
 /* Record what the sender showed of itself: sequence space, ack, window. */
 static void note_sender(struct tcpstate_end *a, const struct tcpstate_seg *s)
 {
-	u32 end = s->seq + s->len + !!(s->flags & fSYN) + !!(s->flags & fFIN);
+	u32 end = s->seq + s->len + !!(s->flags & F_SYN) + !!(s->flags & F_FIN);
 
 	if (!(a->flags & TCPSTATE_END_SENT) || after(end, a->nxt))
 		a->nxt = end;
 	a->flags |= TCPSTATE_END_SENT;
-	if (s->flags & fSYN) {
+	if (s->flags & F_SYN) {
 		a->isn = s->seq;
 		a->flags |= TCPSTATE_END_ISN;
 	}
-	if (s->flags & fACK) {
+	if (s->flags & F_ACK) {
 		a->ack = s->ack;
 		a->win = s->win;
 		a->flags |= TCPSTATE_END_ACKED;
@@ -118,14 +118,14 @@ static bool incarnation_over(const struct tcpstate_pair *p)
 {
 	u8 c = p->end[TCPSTATE_CLIENT].state, s = p->end[TCPSTATE_SERVER].state;
 
-	return (c == sCL || c == sTW) && (s == sCL || s == sTW);
+	return (c == S_CL || c == S_TW) && (s == S_CL || s == S_TW);
 }
 
 /* A SYN on a finished tuple: the sender is the client of a new connection. */
 static u32 new_incarnation(struct tcpstate_pair *p, const struct tcpstate_seg *s)
 {
-	bool reuse = p->end[TCPSTATE_CLIENT].state == sTW ||
-		     p->end[TCPSTATE_SERVER].state == sTW;
+	bool reuse = p->end[TCPSTATE_CLIENT].state == S_TW ||
+		     p->end[TCPSTATE_SERVER].state == S_TW;
 	struct tcpstate_end *client, *server;
 
 	if (tcpstate_fsm_role(p, s->dir) != TCPSTATE_CLIENT)
@@ -135,8 +135,8 @@ static u32 new_incarnation(struct tcpstate_pair *p, const struct tcpstate_seg *s
 	client = &p->end[TCPSTATE_CLIENT];
 	server = &p->end[TCPSTATE_SERVER];
 	note_sender(client, s);
-	client->state = sSS;
-	server->state = sLI;	/* a SYN reached it, nothing answered yet */
+	client->state = S_SS;
+	server->state = S_LI;	/* a SYN reached it, nothing answered yet */
 	return TCPSTATE_EV_INCARNATION | (reuse ? TCPSTATE_EV_TW_REUSE : 0);
 }
 
@@ -145,8 +145,8 @@ static u32 simultaneous_open(struct tcpstate_pair *p, struct tcpstate_end *a,
 			     struct tcpstate_end *b, const struct tcpstate_seg *s)
 {
 	note_sender(a, s);
-	a->state = sSR;
-	b->state = sSR;
+	a->state = S_SR;
+	b->state = S_SR;
 	if (p->client_dir != p->port_client_dir)
 		swap_roles(p);
 	return TCPSTATE_EV_SIM_OPEN;
@@ -159,16 +159,16 @@ static u32 fsm_syn(struct tcpstate_pair *p, const struct tcpstate_seg *s)
 
 	if (incarnation_over(p))
 		return new_incarnation(p, s);
-	if (a->state == sLI && b->state == sSS)
+	if (a->state == S_LI && b->state == S_SS)
 		return simultaneous_open(p, a, b, s);
-	if (from == TCPSTATE_CLIENT && a->state == sSS) {
+	if (from == TCPSTATE_CLIENT && a->state == S_SS) {
 		/*
 		 * A retransmitted SYN. After a TIME_WAIT end refused it and the
 		 * client reset that end, it reaches a CLOSED server again.
 		 */
 		note_sender(a, s);
-		if (b->state == sCL)
-			b->state = sLI;
+		if (b->state == S_CL)
+			b->state = S_LI;
 	}
 	return 0;	/* inside a live incarnation: no change */
 }
@@ -176,9 +176,9 @@ static u32 fsm_syn(struct tcpstate_pair *p, const struct tcpstate_seg *s)
 /* The receiver's half of a segment that carries an ACK. */
 static void receive_ack(struct tcpstate_end *b, u32 ack)
 {
-	if (b->state == sSR) {
+	if (b->state == S_SR) {
 		if (acks_isn(b, ack))
-			b->state = sES;
+			b->state = S_ES;
 	} else if (acks_fin(b, ack)) {
 		apply(b, fin_acked);
 	}
@@ -191,8 +191,8 @@ static u32 fsm_synack(struct tcpstate_pair *p, const struct tcpstate_seg *s)
 
 	note_sender(a, s);
 	/* Answering a SYN makes a half-open endpoint, whatever the ack says. */
-	if ((a->state == sLI || a->state == sCL) && b->state == sSS)
-		a->state = sSR;
+	if ((a->state == S_LI || a->state == S_CL) && b->state == S_SS)
+		a->state = S_SR;
 	receive_ack(b, s->ack);	/* simultaneous open: the peer's SYN acked */
 	return 0;
 }
@@ -207,10 +207,10 @@ static u32 send_fin(struct tcpstate_pair *p, struct tcpstate_end *a,
 	if (a->state == before || !(b->flags & TCPSTATE_END_FIN))
 		return 0;
 	if (acks_fin(b, s->ack)) {
-		a->state = sLA;		/* passive close */
+		a->state = S_LA;		/* passive close */
 		return 0;
 	}
-	a->state = sCG;			/* the FINs crossed */
+	a->state = S_CG;			/* the FINs crossed */
 	if (p->flags & TCPSTATE_PAIR_SIM_CLOSE)
 		return 0;
 	p->flags |= TCPSTATE_PAIR_SIM_CLOSE;
@@ -220,7 +220,7 @@ static u32 send_fin(struct tcpstate_pair *p, struct tcpstate_end *a,
 /* seq = peer's last ack - 1 with at most one byte: a probe, not data. */
 static u32 probe(const struct tcpstate_end *b, const struct tcpstate_seg *s)
 {
-	if (s->flags & (fSYN | fFIN | fRST) || s->len > 1 ||
+	if (s->flags & (F_SYN | F_FIN | F_RST) || s->len > 1 ||
 	    !(b->flags & TCPSTATE_END_ACKED) || s->seq != b->ack - 1)
 		return 0;
 	return b->win ? TCPSTATE_EV_KEEPALIVE : TCPSTATE_EV_ZERO_WINDOW_PROBE;
@@ -231,14 +231,14 @@ static u32 fsm_ack(struct tcpstate_pair *p, const struct tcpstate_seg *s)
 {
 	enum tcpstate_role from = tcpstate_fsm_role(p, s->dir);
 	struct tcpstate_end *a = &p->end[from], *b = &p->end[!from];
-	bool first_fin = (s->flags & fFIN) && !(a->flags & TCPSTATE_END_FIN);
+	bool first_fin = (s->flags & F_FIN) && !(a->flags & TCPSTATE_END_FIN);
 	u32 ev = probe(b, s);
 
 	if (ev)
 		return ev;
 	note_sender(a, s);
-	if (a->state == sSS && acks_isn(b, s->ack))
-		a->state = sES;		/* the handshake's last ACK */
+	if (a->state == S_SS && acks_isn(b, s->ack))
+		a->state = S_ES;		/* the handshake's last ACK */
 	if (first_fin) {
 		a->flags |= TCPSTATE_END_FIN;
 		ev |= send_fin(p, a, b, s);
@@ -254,8 +254,8 @@ static bool rst_acceptable(const struct tcpstate_end *a,
 			   const struct tcpstate_end *b,
 			   const struct tcpstate_seg *s)
 {
-	if (b->state == sSS)
-		return (s->flags & fACK) && (b->flags & TCPSTATE_END_ISN) &&
+	if (b->state == S_SS)
+		return (s->flags & F_ACK) && (b->flags & TCPSTATE_END_ISN) &&
 		       s->ack == b->isn + 1;
 	if ((a->flags & TCPSTATE_END_SENT) && s->seq == a->nxt)
 		return true;
@@ -265,10 +265,10 @@ static bool rst_acceptable(const struct tcpstate_end *a,
 	if (s->seq == b->ack)
 		return true;
 	if (s->seq == b->ack - 1 &&
-	    (b->state == sCW || b->state == sLA || b->state == sCG))
+	    (b->state == S_CW || b->state == S_LA || b->state == S_CG))
 		return true;
 	/* A request socket accepts any RST inside its window. */
-	return b->state == sSR && !before(s->seq, b->ack) &&
+	return b->state == S_SR && !before(s->seq, b->ack) &&
 	       !after(s->seq, b->ack + b->win);
 }
 
@@ -279,31 +279,31 @@ static u32 fsm_rst(struct tcpstate_pair *p, const struct tcpstate_seg *s)
 
 	if (!rst_acceptable(a, b, s))
 		return TCPSTATE_EV_INVALID;
-	b->state = sCL;
+	b->state = S_CL;
 	/* From SYN_SENT a RST refuses one ACK; the SYN will be sent again. */
-	if (a->state != sSS)
-		a->state = sCL;
+	if (a->state != S_SS)
+		a->state = S_CL;
 	return TCPSTATE_EV_RESET;
 }
 
 /* Flag sets Linux drops without looking further: never change state. */
 static bool flags_invalid(u8 flags)
 {
-	if (flags & fRST)
+	if (flags & F_RST)
 		return false;	/* judged as a RST, whatever else is set */
-	if ((flags & (fSYN | fFIN)) == (fSYN | fFIN))
+	if ((flags & (F_SYN | F_FIN)) == (F_SYN | F_FIN))
 		return true;
-	return !(flags & (fSYN | fACK));	/* FIN, NULL and Xmas scans */
+	return !(flags & (F_SYN | F_ACK));	/* FIN, NULL and Xmas scans */
 }
 
 enum tcpstate_open tcpstate_fsm_classify(u8 flags)
 {
-	if (flags & fRST)
+	if (flags & F_RST)
 		return TCPSTATE_OPEN_NONE;
 	if (flags_invalid(flags))
 		return TCPSTATE_OPEN_INVALID;
-	if (flags & fSYN)
-		return flags & fACK ? TCPSTATE_OPEN_SYNACK : TCPSTATE_OPEN_SYN;
+	if (flags & F_SYN)
+		return flags & F_ACK ? TCPSTATE_OPEN_SYNACK : TCPSTATE_OPEN_SYN;
 	return TCPSTATE_OPEN_PICKUP;
 }
 
@@ -314,12 +314,12 @@ u32 tcpstate_fsm_step(struct tcpstate_pair *p, const struct tcpstate_seg *s)
 
 	if (flags_invalid(s->flags))
 		return TCPSTATE_EV_INVALID;
-	if (!tcpstate_fsm_live(p) && !(s->flags & fSYN && !(s->flags & fACK)))
+	if (!tcpstate_fsm_live(p) && !(s->flags & F_SYN && !(s->flags & F_ACK)))
 		return TCPSTATE_EV_IGNORED;	/* only a SYN revives a tombstone */
-	if (s->flags & fRST)
+	if (s->flags & F_RST)
 		return fsm_rst(p, s);
-	if (s->flags & fSYN)
-		ev = s->flags & fACK ? fsm_synack(p, s) : fsm_syn(p, s);
+	if (s->flags & F_SYN)
+		ev = s->flags & F_ACK ? fsm_synack(p, s) : fsm_syn(p, s);
 	else
 		ev = fsm_ack(p, s);
 	if (!was_synchronized && pair_synchronized(p))
@@ -348,15 +348,15 @@ u32 tcpstate_fsm_first(struct tcpstate_pair *p, const struct tcpstate_seg *s,
 		break;
 	case TCPSTATE_OPEN_SYNACK:
 		p->client_dir = !s->dir;
-		client->state = sSS;
+		client->state = S_SS;
 		client->isn = s->ack - 1;
 		client->nxt = s->ack;
 		client->flags = TCPSTATE_END_SENT | TCPSTATE_END_ISN;
 		break;
 	case TCPSTATE_OPEN_PICKUP:
 		p->client_dir = port_client_dir;
-		client->state = sES;
-		server->state = sES;
+		client->state = S_ES;
+		server->state = S_ES;
 		/* The receiver has sent at least what the segment acks. */
 		p->end[!tcpstate_fsm_role(p, s->dir)].nxt = s->ack;
 		p->end[!tcpstate_fsm_role(p, s->dir)].flags = TCPSTATE_END_SENT;
@@ -385,16 +385,16 @@ void tcpstate_history_add(struct tcpstate_history *h, enum tcpstate_role role,
 {
 	u8 f = s->flags;
 
-	if (f & fRST) {
+	if (f & F_RST) {
 		history_letter(h, role, 'r', 5);
 		return;
 	}
-	if (f & fSYN)
-		history_letter(h, role, f & fACK ? 'h' : 's', f & fACK ? 1 : 0);
-	else if (!s->len && !(f & fFIN))
+	if (f & F_SYN)
+		history_letter(h, role, f & F_ACK ? 'h' : 's', f & F_ACK ? 1 : 0);
+	else if (!s->len && !(f & F_FIN))
 		history_letter(h, role, 'a', 2);
 	if (s->len)
 		history_letter(h, role, 'd', 3);
-	if (f & fFIN)
+	if (f & F_FIN)
 		history_letter(h, role, 'f', 4);
 }

@@ -28,7 +28,7 @@ struct tcpstate_seg {
 struct tcpstate_end {
 	u32 isn;
 	u32 nxt;	/* highest sequence number sent, + 1 */
-	u32 ack;	/* last acknowledgement sent */
+	u32 ack;	/* last acknowledgment sent */
 	u16 win;	/* last window advertised (unscaled) */
 	u8 state;	/* enum tcpstate_state */
 	u8 flags;	/* TCPSTATE_END_* */

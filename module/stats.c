@@ -4,18 +4,14 @@
 #include <linux/string.h>
 #include "tcpstate.h"
 
-#define NAME_STRING(name) #name,
-const char *const tcpstate_state_names[TCPSTATE_NSTATES] = {
-	TCPSTATE_STATES(NAME_STRING)
-};
+const char *const tcpstate_state_names[] = TCPSTATE_STATE_NAMES;
+const char *const tcpstate_counter_names[] = TCPSTATE_COUNTER_NAMES;
+const char *const tcpstate_detector_names[] = TCPSTATE_DETECTOR_NAMES;
 
-const char *const tcpstate_counter_names[TCPSTATE_NCOUNTERS] = {
-	TCPSTATE_COUNTERS(NAME_STRING)
-};
-
-const char *const tcpstate_detector_names[TCPSTATE_NDETECTORS] = {
-	TCPSTATE_DETECTORS(NAME_STRING)
-};
+/* The enums and the name lists of the uapi header must agree. */
+static_assert(ARRAY_SIZE(tcpstate_state_names) == TCPSTATE_NSTATES);
+static_assert(ARRAY_SIZE(tcpstate_counter_names) == TCPSTATE_NCOUNTERS);
+static_assert(ARRAY_SIZE(tcpstate_detector_names) == TCPSTATE_NDETECTORS);
 
 int tcpstate_stats_init(struct tcpstate_net *tn)
 {

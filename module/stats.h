@@ -34,8 +34,8 @@ void tcpstate_stats_move(struct tcpstate_net *tn, const u8 from[2],
 void tcpstate_stats_snapshot(struct tcpstate_net *tn,
 			     struct tcpstate_snapshot *snap);
 
-extern const char *const tcpstate_state_names[TCPSTATE_NSTATES];
-extern const char *const tcpstate_counter_names[TCPSTATE_NCOUNTERS];
-extern const char *const tcpstate_detector_names[TCPSTATE_NDETECTORS];
+extern const char *const tcpstate_state_names[];
+extern const char *const tcpstate_counter_names[];
+extern const char *const tcpstate_detector_names[];
 
 #endif /* _TCPSTATE_STATS_H */

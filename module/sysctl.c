@@ -56,27 +56,27 @@ struct param_desc {
 	int pair;
 };
 
-#define P(field, lo, hi) \
-	{ #field, offsetof(struct tcpstate_params, field), lo, hi, 0 }
-#define PAIR(name) \
-	{ #name "_enter", offsetof(struct tcpstate_params, name##_enter), \
-	  1, INT_MAX, +1 }, \
-	{ #name "_exit", offsetof(struct tcpstate_params, name##_exit), \
-	  1, INT_MAX, -1 }
+#define P(field, lo, hi, pair) \
+	{ #field, offsetof(struct tcpstate_params, field), lo, hi, pair }
 
 static const struct param_desc params[] = {
-	P(max_flows, 1, 1 << 26),
-	P(max_listeners, 1, 1 << 20),
-	PAIR(syn_flood),
-	PAIR(syn_rate),
-	PAIR(timewait),
-	PAIR(syn_sent),
-	PAIR(close_wait),
-	P(timewait_ms, 1, INT_MAX),
-	P(timeout_handshake_ms, 1, INT_MAX),
-	P(timeout_established_ms, 1, INT_MAX),
-	P(timeout_closing_ms, 1, INT_MAX),
-	P(log_alarms, 0, 1),
+	P(max_flows, 1, 1 << 26, 0),
+	P(max_listeners, 1, 1 << 20, 0),
+	P(syn_flood_enter, 1, INT_MAX, 1),
+	P(syn_flood_exit, 1, INT_MAX, -1),
+	P(syn_rate_enter, 1, INT_MAX, 1),
+	P(syn_rate_exit, 1, INT_MAX, -1),
+	P(timewait_enter, 1, INT_MAX, 1),
+	P(timewait_exit, 1, INT_MAX, -1),
+	P(syn_sent_enter, 1, INT_MAX, 1),
+	P(syn_sent_exit, 1, INT_MAX, -1),
+	P(close_wait_enter, 1, INT_MAX, 1),
+	P(close_wait_exit, 1, INT_MAX, -1),
+	P(timewait_ms, 1, INT_MAX, 0),
+	P(timeout_handshake_ms, 1, INT_MAX, 0),
+	P(timeout_established_ms, 1, INT_MAX, 0),
+	P(timeout_closing_ms, 1, INT_MAX, 0),
+	P(log_alarms, 0, 1, 0),
 };
 
 /* Serialises writers, so that two halves of a pair cannot cross. */

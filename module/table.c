@@ -68,6 +68,7 @@ static bool may_create(struct tcpstate_net *tn, const struct tcpstate_pkt *pkt,
 		       bool *completes)
 {
 	const struct tcpstate_key *key = &pkt->key;
+	int server;
 
 	switch (tcpstate_fsm_classify(pkt->seg.flags)) {
 	case TCPSTATE_OPEN_NONE:
@@ -78,8 +79,8 @@ static bool may_create(struct tcpstate_net *tn, const struct tcpstate_pkt *pkt,
 	case TCPSTATE_OPEN_SYNACK:
 		return !tcpstate_detect_flooding(tn, key, pkt->seg.dir);
 	case TCPSTATE_OPEN_PICKUP:
-		*completes = tcpstate_detect_flooding(tn, key,
-				!tcpstate_key_port_client_dir(key));
+		server = !tcpstate_key_port_client_dir(key);
+		*completes = tcpstate_detect_flooding(tn, key, server);
 		return true;
 	default:
 		return true;
