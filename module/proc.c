@@ -83,6 +83,7 @@ static void *walk_valid(struct walk_iter *it, void *obj)
 
 /* seq_file asks again for the flow that did not fit: peek, don't advance. */
 static void *walk_start(struct seq_file *seq, loff_t *pos)
+	__acquires(RCU)
 {
 	struct walk_iter *it = seq->private;
 
@@ -104,6 +105,7 @@ static void *walk_next(struct seq_file *seq, void *v, loff_t *pos)
 }
 
 static void walk_stop(struct seq_file *seq, void *v)
+	__releases(RCU)
 {
 	struct walk_iter *it = seq->private;
 
