@@ -331,7 +331,7 @@ static void fsm_scenario(struct kunit *test)
 		u8 after[2] = { p.end[0].state, p.end[1].state };
 
 		local_bh_disable();
-		tcpstate_stats_move(tn, before, after);
+		tcpstate_stats_move(tn, before, after, 0);
 		local_bh_enable();
 		KUNIT_EXPECT_EQ_MSG(test, state_of(&p, A), st->a, "step %d", i);
 		KUNIT_EXPECT_EQ_MSG(test, state_of(&p, B), st->b, "step %d", i);

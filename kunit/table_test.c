@@ -41,6 +41,7 @@ void tcpstate_test_feed(struct tcpstate_net *tn, u32 id, bool reply,
 		.key = { .family = AF_INET },
 		.seg = { .seq = seq, .ack = ack, .win = 1000, .flags = flags },
 		.gso_segs = 1,
+		.local = !reply,	/* the clients are on this host */
 	};
 	__be32 client = htonl(0x0a000001 + (id >> 16));
 	__be32 server = htonl(0x0a000002);

@@ -215,8 +215,9 @@ static void listener_update(struct tcpstate_net *tn,
 
 	spin_lock_bh(&l->lock);
 	roll(l, now);
-	l->half_open += half_open;
-	l->close_wait += close_wait;
+	/* Never below zero, even for flows that arrived while it was full. */
+	l->half_open = max(l->half_open + half_open, 0);
+	l->close_wait = max(l->close_wait + close_wait, 0);
 	l->cur.syn += syn;
 	l->cur.handshakes += handshakes;
 	l->cur.deferred += deferred;
@@ -398,8 +399,7 @@ static void tick_namespace(struct tcpstate_net *tn)
 	value[TCPSTATE_DET_timewait] =
 		snap->gauge[TCPSTATE_CLIENT][TCPSTATE_TIME_WAIT] +
 		snap->gauge[TCPSTATE_SERVER][TCPSTATE_TIME_WAIT];
-	value[TCPSTATE_DET_syn_sent] =
-		snap->gauge[TCPSTATE_CLIENT][TCPSTATE_SYN_SENT];
+	value[TCPSTATE_DET_syn_sent] = snap->syn_sent_out;
 	kfree(snap);
 	enter[TCPSTATE_DET_timewait] = READ_ONCE(p->timewait_enter);
 	exit[TCPSTATE_DET_timewait] = READ_ONCE(p->timewait_exit);

@@ -27,6 +27,7 @@ static void count_segment(struct tcpstate_net *tn, struct sk_buff *skb,
 	case TCPSTATE_TCP:
 		break;
 	}
+	pkt.local = state->hook == NF_INET_LOCAL_OUT;
 	tcpstate_count(tn, TCPSTATE_CTR_segments, pkt.gso_segs);
 	/* Verified where the device has not, as conntrack does. */
 	if (state->hook == NF_INET_PRE_ROUTING &&

@@ -20,6 +20,7 @@ struct tcpstate_pkt {
 	struct tcpstate_seg seg;
 	unsigned int thoff;	/* offset of the TCP header */
 	u16 gso_segs;		/* segments this packet stands for */
+	bool local;		/* sent by this host (LOCAL_OUT) */
 };
 
 enum tcpstate_parse {

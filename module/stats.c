@@ -42,14 +42,15 @@ static bool live(const u8 states[2])
  * Called with bottom halves disabled, so nothing on this CPU interleaves.
  */
 void tcpstate_stats_move(struct tcpstate_net *tn, const u8 from[2],
-			 const u8 to[2])
+			 const u8 to[2], int syn_sent_out)
 {
 	struct tcpstate_pcpu *pc = this_cpu_ptr(tn->stats);
 	int role;
 
-	if (from[0] == to[0] && from[1] == to[1])
+	if (from[0] == to[0] && from[1] == to[1] && !syn_sent_out)
 		return;
 	write_seqcount_begin(&pc->seq);
+	pc->syn_sent_out += syn_sent_out;
 	if (live(from)) {
 		for (role = 0; role < TCPSTATE_NROLES; role++)
 			pc->gauge[role][from[role]]--;
@@ -63,8 +64,14 @@ void tcpstate_stats_move(struct tcpstate_net *tn, const u8 from[2],
 	write_seqcount_end(&pc->seq);
 }
 
-static void add_cpu(struct tcpstate_pcpu *pc, s64 *flows,
-		    s64 gauge[TCPSTATE_NROLES][TCPSTATE_NSTATES])
+/* Signed sums of the per-CPU gauges. */
+struct gauge_sum {
+	s64 flows;
+	s64 syn_sent_out;
+	s64 gauge[TCPSTATE_NROLES][TCPSTATE_NSTATES];
+};
+
+static void add_cpu(struct tcpstate_pcpu *pc, struct gauge_sum *sum)
 {
 	struct tcpstate_pcpu copy;
 	unsigned int seq;
@@ -73,32 +80,35 @@ static void add_cpu(struct tcpstate_pcpu *pc, s64 *flows,
 	do {
 		seq = read_seqcount_begin(&pc->seq);
 		copy.flows = pc->flows;
+		copy.syn_sent_out = pc->syn_sent_out;
 		memcpy(copy.gauge, pc->gauge, sizeof(copy.gauge));
 	} while (read_seqcount_retry(&pc->seq, seq));
-	*flows += copy.flows;
+	sum->flows += copy.flows;
+	sum->syn_sent_out += copy.syn_sent_out;
 	for (role = 0; role < TCPSTATE_NROLES; role++)
 		for (state = 0; state < TCPSTATE_NSTATES; state++)
-			gauge[role][state] += copy.gauge[role][state];
+			sum->gauge[role][state] += copy.gauge[role][state];
 }
 
 /* Sum the gauges; false if a flow moved between CPUs while we summed. */
 static bool sum_gauges(struct tcpstate_net *tn, struct tcpstate_snapshot *snap)
 {
-	s64 gauge[TCPSTATE_NROLES][TCPSTATE_NSTATES] = {};
+	struct gauge_sum sum = {};
 	int cpu, role, state;
-	s64 flows = 0;
-	bool ok = true;
+	bool ok;
 
 	for_each_possible_cpu(cpu)
-		add_cpu(per_cpu_ptr(tn->stats, cpu), &flows, gauge);
+		add_cpu(per_cpu_ptr(tn->stats, cpu), &sum);
+	ok = sum.flows >= 0 && sum.syn_sent_out >= 0;
 	for (role = 0; role < TCPSTATE_NROLES; role++)
 		for (state = 0; state < TCPSTATE_NSTATES; state++) {
-			ok &= gauge[role][state] >= 0;
+			ok &= sum.gauge[role][state] >= 0;
 			snap->gauge[role][state] = max_t(s64, 0,
-							 gauge[role][state]);
+							 sum.gauge[role][state]);
 		}
-	snap->flows = max_t(s64, 0, flows);
-	return ok && flows >= 0;
+	snap->flows = max_t(s64, 0, sum.flows);
+	snap->syn_sent_out = max_t(s64, 0, sum.syn_sent_out);
+	return ok;
 }
 
 void tcpstate_stats_snapshot(struct tcpstate_net *tn,

@@ -18,19 +18,21 @@ struct tcpstate_pcpu {
 	seqcount_t seq;
 	s32 flows;
 	s32 gauge[TCPSTATE_NROLES][TCPSTATE_NSTATES];
+	s32 syn_sent_out;	/* SYN_SENT clients on this host */
 	u64 counter[TCPSTATE_NCOUNTERS];
 };
 
 struct tcpstate_snapshot {
 	u32 flows;
 	u32 gauge[TCPSTATE_NROLES][TCPSTATE_NSTATES];
+	u32 syn_sent_out;
 	u64 counter[TCPSTATE_NCOUNTERS];
 };
 
 int tcpstate_stats_init(struct tcpstate_net *tn);
 void tcpstate_stats_exit(struct tcpstate_net *tn);
 void tcpstate_stats_move(struct tcpstate_net *tn, const u8 from[2],
-			 const u8 to[2]);
+			 const u8 to[2], int syn_sent_out);
 void tcpstate_stats_snapshot(struct tcpstate_net *tn,
 			     struct tcpstate_snapshot *snap);
 

@@ -126,14 +126,20 @@ untracked:
 	return NULL;
 }
 
+/* A client on this host waiting for an answer (the syn_sent detector). */
+static int syn_sent_out(const struct tcpstate_flow *flow, const u8 states[2])
+{
+	return flow->outgoing && states[TCPSTATE_CLIENT] == TCPSTATE_SYN_SENT;
+}
+
 /* Gauges and the listener aggregates follow every move of a flow. */
 static void flow_moved(struct tcpstate_net *tn, struct tcpstate_flow *flow,
-		       const u8 from[2], u8 from_client_dir, const u8 to[2],
-		       unsigned long now)
+		       const u8 from[2], u8 from_client_dir, int from_out,
+		       const u8 to[2], unsigned long now)
 {
 	u8 to_client_dir = flow->pair.client_dir;
 
-	tcpstate_stats_move(tn, from, to);
+	tcpstate_stats_move(tn, from, to, syn_sent_out(flow, to) - from_out);
 	if (from[TCPSTATE_SERVER] != to[TCPSTATE_SERVER] ||
 	    from_client_dir != to_client_dir)
 		tcpstate_detect_server_move(tn, &flow->key, !from_client_dir,
@@ -162,6 +168,7 @@ static bool flow_apply(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 {
 	const struct tcpstate_seg *s = &pkt->seg;
 	u8 from[2], to[2], from_client_dir;
+	int from_out;
 	u32 events;
 
 	spin_lock_bh(&flow->lock);
@@ -171,12 +178,16 @@ static bool flow_apply(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 	}
 	flow_states(flow, from);
 	from_client_dir = flow->pair.client_dir;
+	from_out = syn_sent_out(flow, from);
 	if (likely(flow->born))
 		events = tcpstate_fsm_step(&flow->pair, s);
 	else
 		events = flow_first(flow, pkt, completes);
+	/* Whoever sends a new connection's SYN is its client. */
+	if (events & TCPSTATE_EV_INCARNATION)
+		flow->outgoing = pkt->local;
 	flow_states(flow, to);
-	flow_moved(tn, flow, from, from_client_dir, to, now);
+	flow_moved(tn, flow, from, from_client_dir, from_out, to, now);
 	if (!(events & (TCPSTATE_EV_INVALID | TCPSTATE_EV_IGNORED))) {
 		if (events & TCPSTATE_EV_INCARNATION)
 			memset(&flow->history, 0, sizeof(flow->history));
@@ -261,11 +272,13 @@ static void collect_flow(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 	static const u8 gone[2] = { TCPSTATE_CLOSED, TCPSTATE_CLOSED };
 	bool timed_out = false, expired = false;
 	u8 from[2], to[2];
+	int from_out;
 
 	spin_lock_bh(&flow->lock);
 	if (flow->dead)
 		goto out;
 	flow_states(flow, from);
+	from_out = syn_sent_out(flow, from);
 	if (tcpstate_fsm_live(&flow->pair)) {
 		end_time_wait(tn, flow, now);
 		timed_out = tcpstate_fsm_live(&flow->pair) &&
@@ -281,7 +294,7 @@ static void collect_flow(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 		flow_unlink(tn, flow);
 		memcpy(to, gone, sizeof(to));
 	}
-	flow_moved(tn, flow, from, flow->pair.client_dir, to, now);
+	flow_moved(tn, flow, from, flow->pair.client_dir, from_out, to, now);
 out:
 	spin_unlock_bh(&flow->lock);
 	if (timed_out)

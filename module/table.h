@@ -17,6 +17,7 @@ struct tcpstate_flow {
 	spinlock_t lock;	/* serialises segments of this flow */
 	u8 born;		/* its first segment was applied */
 	u8 dead;		/* unlinked: a segment must look again */
+	u8 outgoing;		/* this host sent the client's SYN */
 	struct tcpstate_pair pair;
 	struct tcpstate_history history;
 	unsigned long created;	/* jiffies */
