@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # tcpstate: passive TCP endpoint state tracker.
 #
-#   make           build module/tcpstate.ko against Debian's 6.1 headers
+#   make           build module/tcpstate.ko against Debian's 6.1 headers,
+#                  and tools/tcpstatectl
+#   make tools     build tools/tcpstatectl only
+#   make ynl-check validate the netlink spec against the uapi header
 #   make kunit     KUnit suites under UML
 #   make vmtest    end-to-end scenarios in a qemu VM
 #   make check     checkpatch, sparse, kunit and vmtest; "N passed, N failed"
@@ -13,9 +16,9 @@ KVER ?= $(shell scripts/kver)
 KDIR ?= /lib/modules/$(KVER)/build
 export KVER KDIR
 
-.PHONY: all module setup kunit vmtest check demo clean
+.PHONY: all module tools ynl-check setup kunit vmtest check demo clean
 
-all: module
+all: module tools
 
 setup:
 	@scripts/setup
@@ -23,13 +26,19 @@ setup:
 module: setup
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+tools:
+	$(MAKE) -C tools/tcpstatectl
+
+ynl-check: setup
+	scripts/ynl-check
+
 sparse: setup
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules
 
 kunit: setup
 	scripts/kunit
 
-vmtest: module
+vmtest: module tools
 	scripts/vmtest
 
 check: setup
@@ -40,3 +49,4 @@ demo: module
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools/tcpstatectl clean

@@ -103,8 +103,15 @@ static void detect_timewait_and_syn_sent(struct kunit *test)
 		tcpstate_test_feed(tn, 40000 + i, true, T_FIN, 5001, 1002);
 		tcpstate_test_feed(tn, 40000 + i, false, T_ACK, 1002, 5002);
 	}
+	/* SYNs that arrive from elsewhere are not this host's attempts. */
 	for (i = 0; i < 3; i++)
 		tcpstate_test_feed(tn, 50000 + i, false, T_SYN, 1000, 0);
+	tcpstate_detect_tick(tn, now);
+	KUNIT_EXPECT_FALSE(test, raised(tn, TCPSTATE_DET_syn_sent));
+	tcpstate_test_clients_local = true;
+	for (i = 0; i < 3; i++)
+		tcpstate_test_feed(tn, 50010 + i, false, T_SYN, 1000, 0);
+	tcpstate_test_clients_local = false;
 	tcpstate_detect_tick(tn, now);
 	KUNIT_EXPECT_TRUE(test, raised(tn, TCPSTATE_DET_timewait));
 	KUNIT_EXPECT_TRUE(test, raised(tn, TCPSTATE_DET_syn_sent));

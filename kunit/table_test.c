@@ -16,6 +16,7 @@ struct tcpstate_net *tcpstate_test_setup(struct kunit *test, int max_flows)
 	tn->params.max_flows = max_flows;
 	tn->params.timeout_established_ms = 300000;
 	tn->params.log_alarms = 0;
+	tcpstate_test_clients_local = false;
 	KUNIT_ASSERT_EQ(test, tcpstate_stats_init(tn), 0);
 	KUNIT_ASSERT_EQ(test, tcpstate_detect_init(tn), 0);
 	KUNIT_ASSERT_EQ(test, tcpstate_table_init(tn), 0);
@@ -29,6 +30,8 @@ void tcpstate_test_teardown(struct tcpstate_net *tn)
 	tcpstate_stats_exit(tn);
 }
 
+bool tcpstate_test_clients_local;
+
 /*
  * A segment between client @id (10.0.0.1 + id / 65536, port id % 65536)
  * and the server 10.0.0.2:80, from the server when @reply. Client id 80
@@ -41,7 +44,7 @@ void tcpstate_test_feed(struct tcpstate_net *tn, u32 id, bool reply,
 		.key = { .family = AF_INET },
 		.seg = { .seq = seq, .ack = ack, .win = 1000, .flags = flags },
 		.gso_segs = 1,
-		.local = !reply,	/* the clients are on this host */
+		.local = !reply && tcpstate_test_clients_local,
 	};
 	__be32 client = htonl(0x0a000001 + (id >> 16));
 	__be32 server = htonl(0x0a000002);

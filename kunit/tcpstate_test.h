@@ -14,6 +14,9 @@
 #define T_FIN	(TCPSTATE_F_FIN | TCPSTATE_F_ACK)
 #define T_RST	TCPSTATE_F_RST
 
+/* Whether the clients of tcpstate_test_feed() send from this host. */
+extern bool tcpstate_test_clients_local;
+
 struct tcpstate_net *tcpstate_test_setup(struct kunit *test, int max_flows);
 void tcpstate_test_teardown(struct tcpstate_net *tn);
 void tcpstate_test_feed(struct tcpstate_net *tn, u32 id, bool reply,

@@ -5,8 +5,12 @@
  */
 
 #include <linux/jiffies.h>
+#include <linux/ratelimit.h>
 #include <linux/slab.h>
 #include "tcpstate.h"
+
+/* Our own budget: a flood makes the shared net_ratelimit() run dry. */
+static DEFINE_RATELIMIT_STATE(alarm_log, 5 * HZ, 20);
 
 #define BIT_SYN_FLOOD	BIT(TCPSTATE_DET_syn_flood)
 #define BIT_CLOSE_WAIT	BIT(TCPSTATE_DET_close_wait)
@@ -182,7 +186,7 @@ static void alarm_changed(struct tcpstate_net *tn, int det, bool on,
 	else
 		atomic_dec(&tn->detect.raised[det]);
 	atomic_inc(&tn->detect.seq);
-	if (!READ_ONCE(tn->params.log_alarms) || !net_ratelimit())
+	if (!READ_ONCE(tn->params.log_alarms) || !__ratelimit(&alarm_log))
 		return;
 	if (where)
 		tcpstate_format_endpoint(ep, sizeof(ep), where->family,

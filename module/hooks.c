@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The netfilter hooks: each TCP segment is seen once per namespace. */
 
+#include <kunit/visibility.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
@@ -43,15 +44,23 @@ static void count_segment(struct tcpstate_net *tn, struct sk_buff *skb,
 	tcpstate_table_segment(tn, &pkt);
 }
 
-static unsigned int tcpstate_hook(void *priv, struct sk_buff *skb,
-				  const struct nf_hook_state *state)
+/* The hook on a given namespace's state; the benchmark calls it directly. */
+VISIBLE_IF_KUNIT unsigned int
+tcpstate_hook_segment(struct tcpstate_net *tn, struct sk_buff *skb,
+		      const struct nf_hook_state *state)
 {
 	/* A loopback segment was already seen on its way out. */
 	if (state->hook == NF_INET_PRE_ROUTING && state->in &&
 	    (state->in->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
-	count_segment(tcpstate_pernet(state->net), skb, state);
+	count_segment(tn, skb, state);
 	return NF_ACCEPT;	/* passive: never drop, never change */
+}
+
+static unsigned int tcpstate_hook(void *priv, struct sk_buff *skb,
+				  const struct nf_hook_state *state)
+{
+	return tcpstate_hook_segment(tcpstate_pernet(state->net), skb, state);
 }
 
 static const struct nf_hook_ops tcpstate_ops[] = {

@@ -4,8 +4,16 @@
 #define _TCPSTATE_HOOKS_H
 
 struct net;
+struct nf_hook_state;
+struct sk_buff;
+struct tcpstate_net;
 
 int tcpstate_hooks_register(struct net *net);
 void tcpstate_hooks_unregister(struct net *net);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+unsigned int tcpstate_hook_segment(struct tcpstate_net *tn, struct sk_buff *skb,
+				   const struct nf_hook_state *state);
+#endif
 
 #endif /* _TCPSTATE_HOOKS_H */

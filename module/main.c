@@ -5,6 +5,7 @@
 #include <net/netns/generic.h>
 #include "tcpstate.h"
 #include "hooks.h"
+#include "netlink.h"
 #include "proc.h"
 #include "sysctl.h"
 
@@ -100,9 +101,14 @@ static int __init tcpstate_init(void)
 	err = tcpstate_proc_init();
 	if (err)
 		goto err_pernet;
+	err = tcpstate_netlink_init();
+	if (err)
+		goto err_proc;
 	pr_info("tcpstate %s loaded\n", TCPSTATE_VERSION);
 	return 0;
 
+err_proc:
+	tcpstate_proc_exit();
 err_pernet:
 	unregister_pernet_subsys(&tcpstate_net_ops);
 err_detect:
@@ -114,6 +120,7 @@ err_table:
 
 static void __exit tcpstate_exit(void)
 {
+	tcpstate_netlink_exit();
 	tcpstate_proc_exit();
 	unregister_pernet_subsys(&tcpstate_net_ops);
 	tcpstate_table_module_exit();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Per-namespace sysctls: every write validated, a bad one changes nothing. */
 
+#include <linux/capability.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/sysctl.h>
@@ -127,6 +128,9 @@ static int param_handler(tcpstate_ctl_table *table, int write, void *buffer,
 	};
 	int err;
 
+	/* Tuning a namespace is for its network administrator only. */
+	if (write && !ns_capable(tn->net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
 	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
 	if (err || !write)
 		return err;

@@ -68,7 +68,6 @@ static bool may_create(struct tcpstate_net *tn, const struct tcpstate_pkt *pkt,
 		       bool *completes)
 {
 	const struct tcpstate_key *key = &pkt->key;
-	int server;
 
 	switch (tcpstate_fsm_classify(pkt->seg.flags)) {
 	case TCPSTATE_OPEN_NONE:
@@ -79,8 +78,8 @@ static bool may_create(struct tcpstate_net *tn, const struct tcpstate_pkt *pkt,
 	case TCPSTATE_OPEN_SYNACK:
 		return !tcpstate_detect_flooding(tn, key, pkt->seg.dir);
 	case TCPSTATE_OPEN_PICKUP:
-		server = !tcpstate_key_port_client_dir(key);
-		*completes = tcpstate_detect_flooding(tn, key, server);
+		/* Its receiver, when flooded, is the server of a handshake. */
+		*completes = tcpstate_detect_flooding(tn, key, !pkt->seg.dir);
 		return true;
 	default:
 		return true;
@@ -140,6 +139,9 @@ static void flow_moved(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 	u8 to_client_dir = flow->pair.client_dir;
 
 	tcpstate_stats_move(tn, from, to, syn_sent_out(flow, to) - from_out);
+	/* Listener aggregates are about servers that others connect to. */
+	if (flow->outgoing)
+		return;
 	if (from[TCPSTATE_SERVER] != to[TCPSTATE_SERVER] ||
 	    from_client_dir != to_client_dir)
 		tcpstate_detect_server_move(tn, &flow->key, !from_client_dir,
@@ -151,8 +153,9 @@ static void flow_moved(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 static u32 flow_first(struct tcpstate_flow *flow, const struct tcpstate_pkt *pkt,
 		      bool completes)
 {
-	u32 events = tcpstate_fsm_first(&flow->pair, &pkt->seg,
-					tcpstate_key_port_client_dir(&pkt->key));
+	u8 client_dir = completes ? pkt->seg.dir :
+				    tcpstate_key_port_client_dir(&pkt->key);
+	u32 events = tcpstate_fsm_first(&flow->pair, &pkt->seg, client_dir);
 
 	flow->born = !(events & TCPSTATE_EV_INVALID);
 	/* The ACK of a handshake whose SYN flood mode did not track. */
@@ -195,7 +198,7 @@ static bool flow_apply(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 				     tcpstate_fsm_role(&flow->pair, s->dir), s);
 		flow->last = now;
 	}
-	if (events & TCPSTATE_EV_HANDSHAKE)
+	if ((events & TCPSTATE_EV_HANDSHAKE) && !flow->outgoing)
 		tcpstate_detect_handshake(tn, &flow->key,
 					  !flow->pair.client_dir, now);
 	spin_unlock_bh(&flow->lock);
@@ -215,6 +218,7 @@ void tcpstate_table_segment(struct tcpstate_net *tn,
 	flow = rhashtable_lookup(&tn->table.flows, &pkt->key, flow_params);
 	/* Every SYN counts at its listener; in flood mode only there. */
 	if (tcpstate_fsm_classify(pkt->seg.flags) == TCPSTATE_OPEN_SYN &&
+	    !pkt->local &&
 	    tcpstate_detect_syn(tn, &pkt->key, !pkt->seg.dir, !flow, now))
 		return;
 	/* A flow unlinked under us is looked up (or created) once more. */

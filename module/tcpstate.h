@@ -5,6 +5,7 @@
 
 #include <net/net_namespace.h>
 #include "detect.h"
+#include "netlink.h"
 #include "stats.h"
 #include "table.h"
 
@@ -37,6 +38,7 @@ struct tcpstate_net {
 	struct tcpstate_params params;
 	struct tcpstate_table table;
 	struct tcpstate_detect detect;
+	struct tcpstate_nl nl;
 	struct tcpstate_pcpu __percpu *stats;
 	struct ctl_table_header *sysctl;
 };

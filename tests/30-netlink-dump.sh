@@ -1,0 +1,125 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# A get-flows dump of 10 000 established flows is complete while other
+# flows come and go: short connections open and close all the time (and
+# leave the table quickly, timewait_ms being short), and a thousand held
+# connections close in the middle. Every flow that lives through a dump
+# is in it exactly once (ss in the client's namespace is the reference),
+# no flow is listed twice, and tcpstatectl retries a dump that came back
+# with NLM_F_DUMP_INTR. The filters return what they should.
+# timeout: 600
+. "$(dirname "$0")/lib.sh"
+
+CTL=$SRCDIR/tools/tcpstatectl/tcpstatectl
+[ -x "$CTL" ] || fail "$CTL not built (make tools)"
+HELD=10000
+GONE=1000
+DUMPS=6
+
+# kill_clients NS PORT: end the tcphelper clients of NS connected to PORT.
+kill_clients() {
+	local p
+
+	for p in $(ip netns pids "$1"); do
+		tr '\0' ' ' </proc/$p/cmdline 2>/dev/null |
+			grep -q -- "client .*--port $2 " && kill "$p"
+	done
+}
+
+# established NS PORT: "client server" of the established sockets of NS
+# to server port PORT, as tcpstatectl prints them, sorted.
+established() {
+	nsx "$1" ss -Htn state established "( dport = :$2 )" |
+		awk '{ print $3, $4 }' | sort
+}
+
+# wait_established NS PORT N: until N sockets of NS are connected to PORT.
+wait_established() {
+	local i n
+
+	for i in $(seq 600); do
+		n=$(nsx "$1" ss -Htn state established "( dport = :$2 )" | wc -l)
+		[ "$n" -ge "$3" ] && return 0
+		sleep 0.5
+	done
+	fail "only $n of $3 connections to port $2 established"
+}
+
+dmesg_mark
+mk_pair a b
+ulimit -n 65536
+load_module
+# Flows of the churn leave the table soon: removals during the dumps.
+nsx a sysctl -qw net.tcpstate.timewait_ms=1000 || fail "sysctl"
+nsx a sysctl -qw net.ipv4.ip_local_port_range="10000 65000" || fail "sysctl"
+nsx b sysctl -qw net.core.somaxconn=4096 || fail "sysctl"
+
+server b --port 5000 --mode hold --backlog 4096
+server b --port 5001 --mode close
+server b --port 5002 --mode hold --backlog 4096
+bg client a --connect $B4 --port 5000 --count $HELD --concurrency 64 \
+	--mode hold --timeout 60
+wait_established a 5000 $HELD
+bg client a --connect $B4 --port 5002 --count $GONE --concurrency 32 \
+	--mode hold --timeout 60
+wait_established a 5002 $GONE
+info "$HELD + $GONE connections established"
+
+# Churn: new connections all the time, each closed at once.
+bg client a --connect $B4 --port 5001 --duration 600 --concurrency 4 \
+	--mode close --ignore-errors
+sleep 2
+
+before=/tmp/held.before
+after=/tmp/held.after
+established a 5000 >$before
+check "ss sees $HELD held connections" [ "$(wc -l <$before)" = $HELD ]
+for i in $(seq $DUMPS); do
+	[ "$i" = $((DUMPS / 2)) ] && kill_clients a 5002
+	t0=$(date +%s%N)
+	nsx a "$CTL" flows >/tmp/dump.$i 2>/tmp/dump.$i.err ||
+		{ cat /tmp/dump.$i.err >&2; fail "dump $i: tcpstatectl failed"; }
+	info "dump $i: $(wc -l </tmp/dump.$i) flows in $((($(date +%s%N) - t0) / 1000000)) ms"
+done
+check "the $GONE connections to port 5002 were closed" \
+	[ "$(established a 5002 | wc -l)" = 0 ]
+established a 5000 >$after
+comm -12 $before $after >/tmp/held.stable
+check "the held connections stayed ($(wc -l </tmp/held.stable))" \
+	[ "$(wc -l </tmp/held.stable)" = $HELD ]
+
+for i in $(seq $DUMPS); do
+	dups=$(awk '{ print $1, $2 }' /tmp/dump.$i | sort | uniq -d | head -n 3)
+	[ -z "$dups" ] || fail "dump $i lists flows twice: $dups"
+	# Each held flow exactly once, both ends ESTABLISHED.
+	awk '$2 ~ /:5000$/ { print $1, $2, $3, $4 }' /tmp/dump.$i | sort >/tmp/got
+	missing=$(awk '{ print $1, $2, "ESTABLISHED", "ESTABLISHED" }' \
+		/tmp/held.stable | comm -23 - /tmp/got | head -n 3)
+	[ -z "$missing" ] || fail "dump $i misses held flows: $missing"
+	check "dump $i: $HELD held flows once each, no duplicate" \
+		[ "$(grep -c ':5000 ' /tmp/dump.$i)" = $HELD ]
+	check "dump $i: churn flows are there too" \
+		[ "$(grep -c ':5001 ' /tmp/dump.$i)" -gt 0 ]
+done
+
+# Filters, against the same namespace's sockets.
+n=$(nsx a "$CTL" flows --port 5000 | wc -l)
+check "--port 5000: $n flows" [ "$n" = $HELD ]
+n=$(nsx a "$CTL" flows --role server --port 5000 --state ESTABLISHED | wc -l)
+check "--role server --port 5000 --state ESTABLISHED: $n flows" [ "$n" = $HELD ]
+n=$(nsx a "$CTL" flows --role client --port 5000 | wc -l)
+check "--role client --port 5000: none ($n)" [ "$n" = 0 ]
+port=$(head -n 1 /tmp/held.stable | awk '{ sub(/.*:/, "", $1); print $1 }')
+out=$(nsx a "$CTL" flows --port "$port" --addr $A4)
+check "--addr $A4 --port $port: that one flow" \
+	[ "$(echo "$out" | awk '$2 ~ /:5000$/' | wc -l)" = 1 ]
+n=$(nsx a "$CTL" flows --addr $B6 | wc -l)
+check "--addr $B6: no IPv6 flows ($n)" [ "$n" = 0 ]
+n=$(nsx a "$CTL" --json flows --port 5000 | python3 -c '
+import json, sys
+flows = json.load(sys.stdin)
+assert all(f["server"]["port"] == 5000 and f["client"]["addr"] == "10.0.0.1"
+           and f["client"]["state"] == "ESTABLISHED" for f in flows)
+print(len(flows))') || fail "flows --json"
+check "--json --port 5000: $n flows" [ "$n" = $HELD ]
+dmesg_check

@@ -1,0 +1,73 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Alarm events over the "alarms" multicast group: tcpstatectl events
+# prints a namespace-wide alarm (timewait) and a listener's (syn_flood,
+# naming 10.0.0.2:8080) as they go on and off, with consecutive sequence
+# numbers, in text and JSON; each namespace hears only its own alarms.
+# timeout: 150
+. "$(dirname "$0")/lib.sh"
+
+CTL=$SRCDIR/tools/tcpstatectl/tcpstatectl
+[ -x "$CTL" ] || fail "$CTL not built (make tools)"
+if ! grep -q tcpstate_netlink_alarm "$SRCDIR/module/detect.c"; then
+	info "SKIP: the detectors do not call tcpstate_netlink_alarm() yet"
+	exit 0
+fi
+
+# wait_lines FILE N: until FILE has N lines (at most 30 s).
+wait_lines() {
+	local i
+
+	for i in $(seq 300); do
+		[ "$(wc -l <"$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	cat "$1" >&2
+	fail "$1: fewer than $2 events"
+}
+
+dmesg_mark
+mk_pair a b
+ip -n b route add default dev eth0
+load_module
+nsx a sysctl -qw net.tcpstate.timewait_exit=10 \
+	net.tcpstate.timewait_enter=20 net.tcpstate.timewait_ms=3000 ||
+	fail "sysctl"
+nsx b sysctl -qw net.tcpstate.syn_flood_enter=5 \
+	net.tcpstate.syn_flood_exit=2 net.tcpstate.timeout_handshake_ms=3000 \
+	net.ipv4.tcp_synack_retries=1 || fail "sysctl"
+
+bg nsx a "$CTL" --json events >/tmp/events.a
+bg nsx b "$CTL" events >/tmp/events.b
+bg "$CTL" events >/tmp/events.root
+sleep 1
+
+# timewait in a: 30 short connections leave 30 TIME_WAIT clients.
+server b --port 5000 --mode close
+client a --connect $B4 --port 5000 --count 30 --concurrency 5 || fail "clients"
+wait_lines /tmp/events.a 2
+python3 - /tmp/events.a <<'PY' || fail "timewait events in a"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+on, off = ev[0], ev[1]
+assert on["detector"] == off["detector"] == "timewait", ev
+assert on["on"] is True and off["on"] is False, ev
+assert on["listener"] is None and off["listener"] is None, ev
+assert on["value"] >= 20 and off["value"] < 10, ev
+assert off["seq"] == on["seq"] + 1, ev
+PY
+echo "ok: a: timewait on, then off, consecutive sequence numbers"
+
+# syn_flood at b's listener 8080: spoofed SYNs that nobody completes.
+server b --port 8080 --mode hold
+nsx a hping3 -q -S -c 20 -i u20000 --rand-source -p 8080 $B4 >/dev/null 2>&1
+wait_lines /tmp/events.b 2
+check_output "b: syn_flood on at 10.0.0.2:8080" \
+	'^syn_flood on 10\.0\.0\.2:8080 half_open=[0-9]+ syn_per_s=[0-9]+ value=[0-9]+ seq=[0-9]+$' \
+	cat /tmp/events.b
+check_output "b: syn_flood off at 10.0.0.2:8080" '^syn_flood off 10\.0\.0\.2:8080 ' \
+	cat /tmp/events.b
+check "b heard nothing of a's timewait" eval "! grep -q timewait /tmp/events.b"
+check "a heard nothing of b's syn_flood" eval "! grep -q syn_flood /tmp/events.a"
+check "the initial namespace heard nothing" [ ! -s /tmp/events.root ]
+dmesg_check
