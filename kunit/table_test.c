@@ -12,6 +12,7 @@ struct tcpstate_net *tcpstate_test_setup(struct kunit *test, int max_flows)
 	struct tcpstate_net *tn = kunit_kzalloc(test, sizeof(*tn), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, tn);
+	tn->net = &init_net;	/* alarms are multicast in its name */
 	tn->params = tcpstate_default_params;
 	tn->params.max_flows = max_flows;
 	tn->params.timeout_established_ms = 300000;

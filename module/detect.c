@@ -173,11 +173,20 @@ static u8 evaluate(struct tcpstate_net *tn, struct tcpstate_listener *l,
 	return before ^ after;
 }
 
-/* Count, log and announce one alarm change. */
+/* Count, log and announce one alarm change; @value is what was judged. */
 static void alarm_changed(struct tcpstate_net *tn, int det, bool on,
 			  const struct tcpstate_lkey *where,
-			  const struct tcpstate_figures *f)
+			  const struct tcpstate_figures *f, u32 value)
 {
+	struct tcpstate_alarm alarm = {
+		.listener = where,
+		.seq = atomic_inc_return(&tn->detect.seq),
+		.half_open = f->half_open,
+		.syn_per_s = f->syn_per_s,
+		.value = value,
+		.detector = det,
+		.on = on,
+	};
 	char ep[64] = "-";
 
 	tcpstate_count(tn, TCPSTATE_CTR_alarms, 1);
@@ -185,7 +194,7 @@ static void alarm_changed(struct tcpstate_net *tn, int det, bool on,
 		atomic_inc(&tn->detect.raised[det]);
 	else
 		atomic_dec(&tn->detect.raised[det]);
-	atomic_inc(&tn->detect.seq);
+	tcpstate_netlink_alarm(tn, &alarm);
 	if (!READ_ONCE(tn->params.log_alarms) || !__ratelimit(&alarm_log))
 		return;
 	if (where)
@@ -205,7 +214,8 @@ static void listener_changed(struct tcpstate_net *tn,
 	for (det = 0; det < TCPSTATE_NDETECTORS; det++)
 		if (changed & BIT(det))
 			alarm_changed(tn, det, f->alarms & BIT(det), &l->key,
-				      f);
+				      f, det == TCPSTATE_DET_close_wait ?
+				      f->close_wait : f->uncompleted);
 }
 
 /* Update a listener under its lock with @fn, then evaluate it. */
@@ -417,7 +427,7 @@ static void tick_namespace(struct tcpstate_net *tn)
 			continue;
 		d->ns_alarms ^= BIT(det);
 		f.alarms = d->ns_alarms;
-		alarm_changed(tn, det, !on, NULL, &f);
+		alarm_changed(tn, det, !on, NULL, &f, value[det]);
 	}
 }
 
