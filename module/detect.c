@@ -120,6 +120,7 @@ static void figures(struct tcpstate_listener *l, unsigned long now,
 
 	roll(l, now);
 	f->syn_per_s = l->prev.syn;
+	f->syn_recent = max(l->prev.syn, l->cur.syn);
 	f->handshakes_per_s = l->prev.handshakes;
 	f->uncompleted = max(excess(l->prev.syn, l->prev.handshakes),
 			     excess(l->cur.syn, l->cur.handshakes));
@@ -182,7 +183,7 @@ static void alarm_changed(struct tcpstate_net *tn, int det, bool on,
 		.listener = where,
 		.seq = atomic_inc_return(&tn->detect.seq),
 		.half_open = f->half_open,
-		.syn_per_s = f->syn_per_s,
+		.syn_per_s = f->syn_recent,
 		.value = value,
 		.detector = det,
 		.on = on,
@@ -200,9 +201,10 @@ static void alarm_changed(struct tcpstate_net *tn, int det, bool on,
 	if (where)
 		tcpstate_format_endpoint(ep, sizeof(ep), where->family,
 					 &where->addr, where->port);
+	/* At a raise the last full second may predate the flood. */
 	pr_info("tcpstate: %s %s %s half_open=%u syn_per_s=%u\n",
 		tcpstate_detector_names[det], on ? "on" : "off", ep,
-		f->half_open, f->syn_per_s);
+		f->half_open, f->syn_recent);
 }
 
 static void listener_changed(struct tcpstate_net *tn,

@@ -41,7 +41,8 @@ struct tcpstate_listener {
 /* A listener's figures as the detectors and the files see them. */
 struct tcpstate_figures {
 	u32 half_open;
-	u32 syn_per_s;
+	u32 syn_per_s;		/* over the last full second */
+	u32 syn_recent;		/* the same, or the second under way if more */
 	u32 handshakes_per_s;
 	u32 uncompleted;	/* SYNs a second that no handshake answered */
 	u32 close_wait;
