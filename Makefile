@@ -9,6 +9,8 @@
 #   make vmtest    end-to-end scenarios in a qemu VM
 #   make check     checkpatch, sparse, kunit and vmtest; "N passed, N failed"
 #   make demo      boot the VM, make traffic and a SYN flood, show counters
+#   make bench     tcpstate against conntrack under UML, 3 boots
+#                  (Documentation/performance.rst)
 #
 # KVER= or KDIR= select another kernel.
 
@@ -16,14 +18,15 @@ KVER ?= $(shell scripts/kver)
 KDIR ?= /lib/modules/$(KVER)/build
 export KVER KDIR
 
-.PHONY: all module tools ynl-check setup kunit vmtest check demo clean
+.PHONY: all module tools ynl-check setup sparse kunit vmtest check demo bench clean
 
 all: module tools
 
 setup:
 	@scripts/setup
 
-module: setup
+# Installs packages (scripts/setup) only when the kernel headers are missing.
+module: $(if $(wildcard $(KDIR)/Makefile),,setup)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 tools:
@@ -46,6 +49,9 @@ check: setup
 
 demo: module
 	scripts/demo
+
+bench: setup
+	scripts/bench
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
