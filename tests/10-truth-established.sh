@@ -11,7 +11,7 @@ load_module
 server b --port 5000 --mode hold
 bg nsx a $TCPHELPER client --connect $B4 --port 5000 --count 20 \
 	--concurrency 20 --mode hold --send 100
-sleep 2
+wait_gauge b ESTABLISHED 20 20
 settle a b || fail "counters did not settle"
 for ns in a b; do
 	expect_gauge $ns ESTABLISHED 20 20

@@ -13,7 +13,7 @@ seg0=$(proc_value l segments)
 out0=$(snmp l TcpOutSegs)
 bg nsx l $TCPHELPER client --connect 127.0.0.1 --port 5000 --count 10 \
 	--concurrency 10 --mode hold --send 100
-sleep 2
+wait_gauge l ESTABLISHED 10 10
 settle l || fail "counters did not settle"
 expect_gauge l ESTABLISHED 10 10
 expect l flows 10

@@ -10,7 +10,7 @@ load_module
 server b --port 5000 --mode hold
 bg nsx a $TCPHELPER client --connect $B6 --port 5000 --count 8 \
 	--concurrency 8 --mode hold --send 100
-sleep 2
+wait_gauge b ESTABLISHED 8 8
 settle a b || fail "counters did not settle"
 for ns in a b; do
 	expect_gauge $ns ESTABLISHED 8 8

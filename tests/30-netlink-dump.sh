@@ -4,9 +4,12 @@
 # flows come and go: short connections open and close all the time (and
 # leave the table quickly, timewait_ms being short), and a thousand held
 # connections close in the middle. Every flow that lives through a dump
-# is in it exactly once (ss in the client's namespace is the reference),
+# is in it exactly once (ss in the client's namespace, read while nothing
+# changes, is the reference: inet_diag dumps are not consistent either),
 # no flow is listed twice, and tcpstatectl retries a dump that came back
-# with NLM_F_DUMP_INTR. The filters return what they should.
+# with NLM_F_DUMP_INTR (a burst of spoofed SYNs makes the table grow, and
+# an rhashtable resize in the middle of a dump interrupts it). The
+# filters return what they should.
 # timeout: 600
 . "$(dirname "$0")/lib.sh"
 
@@ -14,7 +17,7 @@ CTL=$SRCDIR/tools/tcpstatectl/tcpstatectl
 [ -x "$CTL" ] || fail "$CTL not built (make tools)"
 HELD=10000
 GONE=1000
-DUMPS=6
+DUMPS=10
 
 # kill_clients NS PORT: end the tcphelper clients of NS connected to PORT.
 kill_clients() {
@@ -26,11 +29,16 @@ kill_clients() {
 	done
 }
 
+# to_port PORT: the lines of a flows listing whose server is $B4:PORT.
+to_port() {
+	awk -v s="$B4:$1" '$2 == s'
+}
+
 # established NS PORT: "client server" of the established sockets of NS
 # to server port PORT, as tcpstatectl prints them, sorted.
 established() {
 	nsx "$1" ss -Htn state established "( dport = :$2 )" |
-		awk '{ print $3, $4 }' | sort
+		awk '{ print $3, $4 }' | sort -u
 }
 
 # wait_established NS PORT N: until N sockets of NS are connected to PORT.
@@ -51,7 +59,10 @@ ulimit -n 65536
 load_module
 # Flows of the churn leave the table soon: removals during the dumps.
 nsx a sysctl -qw net.tcpstate.timewait_ms=1000 || fail "sysctl"
-nsx a sysctl -qw net.ipv4.ip_local_port_range="10000 65000" || fail "sysctl"
+# The SYN burst must make flows, not flood mode.
+nsx a sysctl -qw net.tcpstate.syn_flood_enter=1000000 \
+	net.tcpstate.syn_rate_enter=1000000 || fail "sysctl"
+nsx a sysctl -qw net.ipv4.ip_local_port_range="10000 65001" || fail "sysctl"
 nsx b sysctl -qw net.core.somaxconn=4096 || fail "sysctl"
 
 server b --port 5000 --mode hold --backlog 4096
@@ -65,22 +76,31 @@ bg client a --connect $B4 --port 5002 --count $GONE --concurrency 32 \
 wait_established a 5002 $GONE
 info "$HELD + $GONE connections established"
 
-# Churn: new connections all the time, each closed at once.
-bg client a --connect $B4 --port 5001 --duration 600 --concurrency 4 \
-	--mode close --ignore-errors
-sleep 2
-
 before=/tmp/held.before
 after=/tmp/held.after
 established a 5000 >$before
 check "ss sees $HELD held connections" [ "$(wc -l <$before)" = $HELD ]
+
+# Churn: new connections all the time, each closed at once, and half-open
+# flows from spoofed SYNs that take the table past a resize.
+bg client a --connect $B4 --port 5001 --duration 600 --concurrency 4 \
+	--mode close --ignore-errors
+sleep 2
+bg nsx a hping3 -q -S -i u2000 --rand-source -p 5003 $B4
+info "flows in a before the dumps: $(proc_value a flows)"
 for i in $(seq $DUMPS); do
 	[ "$i" = $((DUMPS / 2)) ] && kill_clients a 5002
 	t0=$(date +%s%N)
-	nsx a "$CTL" flows >/tmp/dump.$i 2>/tmp/dump.$i.err ||
+	nsx a "$CTL" -v flows >/tmp/dump.$i 2>/tmp/dump.$i.err ||
 		{ cat /tmp/dump.$i.err >&2; fail "dump $i: tcpstatectl failed"; }
-	info "dump $i: $(wc -l </tmp/dump.$i) flows in $((($(date +%s%N) - t0) / 1000000)) ms"
+	info "dump $i: $(wc -l </tmp/dump.$i) flows in $((($(date +%s%N) - t0) / 1000000)) ms, $(grep -c 'interrupted' /tmp/dump.$i.err) interrupted tries"
 done
+info "flows in a after the dumps: $(proc_value a flows)"
+for p in $(ip netns pids a); do
+	grep -q hping3 /proc/$p/comm 2>/dev/null && kill "$p"
+done
+kill_clients a 5001
+sleep 1
 check "the $GONE connections to port 5002 were closed" \
 	[ "$(established a 5002 | wc -l)" = 0 ]
 established a 5000 >$after
@@ -92,14 +112,17 @@ for i in $(seq $DUMPS); do
 	dups=$(awk '{ print $1, $2 }' /tmp/dump.$i | sort | uniq -d | head -n 3)
 	[ -z "$dups" ] || fail "dump $i lists flows twice: $dups"
 	# Each held flow exactly once, both ends ESTABLISHED.
-	awk '$2 ~ /:5000$/ { print $1, $2, $3, $4 }' /tmp/dump.$i | sort >/tmp/got
+	to_port 5000 </tmp/dump.$i | awk '{ print $1, $2, $3, $4 }' |
+		sort >/tmp/got
 	missing=$(awk '{ print $1, $2, "ESTABLISHED", "ESTABLISHED" }' \
 		/tmp/held.stable | comm -23 - /tmp/got | head -n 3)
 	[ -z "$missing" ] || fail "dump $i misses held flows: $missing"
 	check "dump $i: $HELD held flows once each, no duplicate" \
-		[ "$(grep -c ':5000 ' /tmp/dump.$i)" = $HELD ]
+		[ "$(to_port 5000 </tmp/dump.$i | wc -l)" = $HELD ]
 	check "dump $i: churn flows are there too" \
-		[ "$(grep -c ':5001 ' /tmp/dump.$i)" -gt 0 ]
+		[ "$(to_port 5001 </tmp/dump.$i | wc -l)" -gt 0 ]
+	check "dump $i: SYN flows are there too" \
+		[ "$(to_port 5003 </tmp/dump.$i | wc -l)" -gt 0 ]
 done
 
 # Filters, against the same namespace's sockets.
@@ -112,7 +135,7 @@ check "--role client --port 5000: none ($n)" [ "$n" = 0 ]
 port=$(head -n 1 /tmp/held.stable | awk '{ sub(/.*:/, "", $1); print $1 }')
 out=$(nsx a "$CTL" flows --port "$port" --addr $A4)
 check "--addr $A4 --port $port: that one flow" \
-	[ "$(echo "$out" | awk '$2 ~ /:5000$/' | wc -l)" = 1 ]
+	[ "$(echo "$out" | to_port 5000 | wc -l)" = 1 ]
 n=$(nsx a "$CTL" flows --addr $B6 | wc -l)
 check "--addr $B6: no IPv6 flows ($n)" [ "$n" = 0 ]
 n=$(nsx a "$CTL" --json flows --port 5000 | python3 -c '

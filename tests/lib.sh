@@ -6,7 +6,7 @@
 # A scenario exits 0 on success; fail() prints a message and exits 1.
 # The scenarios are bash; they need not use set -e.
 # Environment: TCPSTATE_KO (module to load, default module/tcpstate.ko of
-# this tree), SETTLE_MAX (seconds settle() waits at most, default 10).
+# this tree), SETTLE_MAX (seconds settle() waits at most, default 20).
 
 TESTDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRCDIR=$(dirname "$TESTDIR")
@@ -424,7 +424,7 @@ check_format() {
 # settle [NS...]: wait until /proc/tcpstate of each NS stops changing for
 # a second (at most SETTLE_MAX seconds). Returns 1 if it never settled.
 settle() {
-	local max=${SETTLE_MAX:-10} prev='' cur ns stable=0 t0
+	local max=${SETTLE_MAX:-20} prev='' cur ns stable=0 t0
 
 	[ $# -gt 0 ] || set -- -
 	t0=$(date +%s)
@@ -516,6 +516,43 @@ wait_detector() {
 	for i in $(seq "${4:-100}"); do
 		[ "$(detector "$1" "$2")" = "$3" ] && return 0
 		sleep 0.1
+	done
+	return 1
+}
+
+# slab_objects CACHE: objects in use in slab cache CACHE, or "gone" when
+# the cache does not exist. The VM boots with slab_nomerge, so the
+# module's caches (tcpstate_flow, tcpstate_listener) are its own. The
+# per-CPU slabs are flushed first: /proc/slabinfo counts the free objects
+# in them as active.
+slab_objects() {
+	[ -w "/sys/kernel/slab/$1/shrink" ] && echo 1 >"/sys/kernel/slab/$1/shrink"
+	awk -v c="$1" '$1 == c { n = $2 } END { print n == "" ? "gone" : n }' \
+		/proc/slabinfo
+}
+
+# wait_slab_objects CACHE N [SECONDS]: wait (default 10 s) until
+# slab_objects CACHE prints N: frees wait for an RCU grace period.
+wait_slab_objects() {
+	local i
+
+	for i in $(seq $((${3:-10} * 5))); do
+		[ "$(slab_objects "$1")" = "$2" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# wait_gauge NS STATE CLIENT SERVER [SECONDS]: wait (default 60 s) until
+# STATE holds exactly CLIENT and SERVER endpoints, for traffic started in
+# the background; the caller checks again after settling.
+wait_gauge() {
+	local i
+
+	for i in $(seq $((${5:-60} * 5))); do
+		[ "$(proc_gauge "$1" "$2" client) $(proc_gauge "$1" "$2" server)" = "$3 $4" ] &&
+			return 0
+		sleep 0.2
 	done
 	return 1
 }

@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Fault: network namespaces deleted while their flows are live (held
+# connections, short ones opening and closing, a spoofed SYN flood): the
+# kernel logs no warning, every flow entry and listener aggregate of a
+# deleted namespace goes back to the slab (exactly: what is left in use
+# is what the surviving namespaces count), and after rmmod the module's
+# slab caches are gone.
+# timeout: 240
+. "$(dirname "$0")/lib.sh"
+
+HELD=40
+
+# entries NS: flow entries of NS, tombstones included.
+entries() {
+	echo $(($(proc_value "$1" flows_created) - $(proc_value "$1" flows_freed)))
+}
+
+dmesg_mark
+load_module
+check "no flows in the root namespace before the test" \
+	[ "$(entries -)" = 0 ]
+check "flow cache empty before the test" \
+	[ "$(slab_objects tcpstate_flow)" = 0 ]
+
+# Two victims and a witness pair whose flows must survive the deletions.
+mk_pair a b
+mk_pair c d
+ip -n b neigh add 10.0.0.254 dev eth0 \
+	lladdr "$(ip -n a -br link show eth0 | awk '{print $3}')"
+ip -n b route add default via 10.0.0.254
+server d --port 7000 --mode hold
+bg client c --connect $B4 --port 7000 --count 10 --mode hold
+server b --port 8080 --mode hold
+server b --port 8081 --mode close
+server b --port 8082 --mode hold
+bg client a --connect $B4 --port 8080 --count $HELD --concurrency 4 \
+	--mode hold
+bg client a --connect $B6 --port 8081 --duration 60 --concurrency 2 \
+	--mode close --ignore-errors
+bg nsx a hping3 -q -S --flood --rand-source -p 8082 $B4
+sleep 6
+
+est=$(proc_gauge b ESTABLISHED server)
+check "b tracks the held connections ($est ESTABLISHED)" [ "$est" -ge $HELD ]
+check "b tracks the flood ($(proc_value b syn) SYNs)" \
+	[ "$(proc_value b syn)" -gt 500 ]
+check_format b
+live=$(slab_objects tcpstate_flow)
+info "flow objects in use: $live (a $(entries a), b $(entries b), c $(entries c), d $(entries d))"
+check "flow objects in use ($live) at least the flows of a and b" \
+	[ "$live" -ge $(($(entries a) + $(entries b))) ]
+check "b has listener aggregates" \
+	[ "$(slab_objects tcpstate_listener)" != 0 ]
+
+# b dies first, with its sockets, flows and listeners, while a floods it.
+info "deleting b"
+ns_kill b
+ip netns del b || fail "ip netns del b"
+sleep 2
+check_format a
+check_format c
+
+# a: its traffic is gone with the veth; kill its processes and delete it.
+info "deleting a"
+ns_kill a
+ip netns del a || fail "ip netns del a"
+
+# What remains in use is exactly what c, d and the root namespace hold.
+# c and d are idle, so their entries do not change while we wait.
+want=$(($(entries c) + $(entries d) + $(entries -)))
+wait_slab_objects tcpstate_flow $want 20 ||
+	fail "flow objects in use $(slab_objects tcpstate_flow), expected $want (c, d and root)"
+echo "ok: flow objects in use are exactly those of the living namespaces ($want)"
+check "c's held connections are still tracked" \
+	[ "$(proc_gauge c ESTABLISHED client)" = 10 ]
+check_format c
+check_format d
+
+# c and d go too; nothing is left.
+ns_kill c
+ns_kill d
+ip netns del c
+ip netns del d
+wait_slab_objects tcpstate_flow 0 20 ||
+	fail "flow objects in use after deleting every namespace: $(slab_objects tcpstate_flow)"
+echo "ok: no flow object left in use"
+wait_slab_objects tcpstate_listener 0 20 ||
+	fail "listener objects in use: $(slab_objects tcpstate_listener)"
+echo "ok: no listener object left in use"
+unload_module
+check "slab caches are gone after rmmod" \
+	[ "$(slab_objects tcpstate_flow) $(slab_objects tcpstate_listener)" = "gone gone" ]
+dmesg_check
