@@ -23,7 +23,8 @@ settle a b || fail "counters did not settle"
 for ns in a b; do
 	check_format $ns
 	expect $ns handshakes 240
-	expect $ns resets 60
+	# One per reset connection; a late segment may draw another RST.
+	check "at least 60 resets in $ns" [ "$(proc_value $ns resets)" -ge 60 ]
 	expect_gauge $ns TIME_WAIT 180 0
 done
 truth 5000 a b

@@ -24,8 +24,14 @@ nsx b sysctl -qw net.tcpstate.timeout_handshake_ms=4000 \
 server b --port 8080 --mode hold
 expect b mode normal
 
-t0=$(date +%s%N)
 bg nsx a hping3 -q -S --flood --rand-source -p 8080 $B4
+# The flood starts when its first SYN reaches b, not when hping3 starts.
+syn0=$(proc_value b syn)
+for i in $(seq 300); do
+	[ "$(proc_value b syn)" -gt "$syn0" ] && break
+	sleep 0.1
+done
+t0=$(date +%s%N)
 latency=
 for i in $(seq 100); do
 	if [ "$(detector b syn_flood)" = on ]; then

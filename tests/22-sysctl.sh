@@ -3,7 +3,7 @@
 # net.tcpstate.*: bad writes fail with EINVAL and change nothing, writes
 # need privilege, a change takes effect at once, namespaces are
 # independent and a new one starts from the initial namespace's values.
-# timeout: 120
+# timeout: 240
 . "$(dirname "$0")/lib.sh"
 
 dmesg_mark

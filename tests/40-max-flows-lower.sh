@@ -34,6 +34,7 @@ check_output "modinfo names the parameter" '^max_flows:.*\(uint\)$' \
 
 # -- lowering under traffic ----------------------------------------------
 server b --port 8080 --mode hold
+hold_server=$SERVER_PID
 server b --port 8081 --mode close
 bg client a --connect $B4 --port 8080 --count $HELD --concurrency 8 \
 	--mode hold
@@ -58,8 +59,6 @@ high=$(proc_value b flows)
 untracked=$(proc_value b untracked)
 info "max_flows $LOAD_CAP -> $CAP with $before flows ($high after the write)"
 check "the cap is below the flows ($CAP < $high)" [ $CAP -lt "$high" ]
-check "no flow was added by the write ($high <= $before + 1 s of churn)" \
-	[ "$high" -le $((before + 40)) ]
 for i in $(seq 20); do
 	sleep 0.5
 	f=$(proc_value b flows)
@@ -73,11 +72,13 @@ check "untracked grows ($untracked -> $now)" [ "$now" -gt "$untracked" ]
 check_format b
 check_format a
 
-# Let flows end: the held connections close and TIME_WAIT is shortened.
+# Let flows end: both ends of the held connections close and TIME_WAIT
+# is shortened.
 for ns in a b; do
 	nsx $ns sysctl -qw net.tcpstate.timewait_ms=1000 || fail "timewait_ms"
 done
 kill_bg $held
+kill_bg $hold_server
 for i in $(seq 150); do
 	[ "$(proc_value b flows)" -lt $CAP ] && break
 	sleep 0.2

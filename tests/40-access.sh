@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Access: /proc/net/tcpstate and /proc/net/tcpstate_listeners are 0440 and
+# unreadable by an unprivileged user; /proc/tcpstate is readable by all.
+# An unprivileged user in a user namespace of its own with a network
+# namespace of its own sees only that namespace (its flows, its files,
+# its sysctls) and cannot change the initial namespace's sysctls.
+# timeout: 150
+. "$(dirname "$0")/lib.sh"
+
+NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+
+dmesg_mark
+load_module
+
+# Five connections over loopback in the initial namespace.
+server - --bind 127.0.0.1 --port 9000 --mode hold
+bg client - --connect 127.0.0.1 --port 9000 --count 5 --mode hold
+for i in $(seq 50); do
+	[ "$(proc_value - flows)" = 5 ] && break
+	sleep 0.2
+done
+expect - flows 5
+
+# -- file modes ------------------------------------------------------------
+mk_ns x
+for ns in - x; do
+	for f in /proc/net/tcpstate /proc/net/tcpstate_listeners; do
+		check_output "$f of $(nsname $ns) is 0440 root:root" '^440 root root$' \
+			nsx $ns stat -Lc '%a %U %G' $f
+	done
+done
+check_output "/proc/tcpstate is 0444" '^444 root root$' \
+	stat -Lc '%a %U %G' /proc/tcpstate
+check "root reads /proc/net/tcpstate" \
+	[ "$(grep -c ':9000 ' /proc/net/tcpstate)" = 5 ]
+check "nobody cannot read /proc/net/tcpstate" \
+	eval "! $NOBODY cat /proc/net/tcpstate >/dev/null 2>&1"
+check "nobody cannot read /proc/net/tcpstate_listeners" \
+	eval "! $NOBODY cat /proc/net/tcpstate_listeners >/dev/null 2>&1"
+check_output "nobody reads /proc/tcpstate" '^flows 5$' $NOBODY cat /proc/tcpstate
+
+# -- sysctls of the initial namespace ----------------------------------------
+# write_as WRAPPER...: try to write max_flows=7 where WRAPPER puts the
+# writer; prints OK or the errno name.
+write_as() {
+	"$@" python3 -c "import errno, os
+try:
+    os.write(os.open('/proc/sys/net/tcpstate/max_flows', os.O_WRONLY), b'7')
+    print('OK')
+except OSError as e:
+    print(errno.errorcode[e.errno])"
+}
+old=$(sysctl -n net.tcpstate.max_flows)
+r=$(write_as $NOBODY)
+check "nobody cannot write the initial namespace's max_flows ($r)" [ "$r" != OK ]
+r=$(write_as $NOBODY unshare -Ur)
+check "nor can nobody as root of its own user namespace ($r)" [ "$r" != OK ]
+check "max_flows unchanged" [ "$(sysctl -n net.tcpstate.max_flows)" = "$old" ]
+
+# -- a user namespace with its own network namespace -------------------------
+out=$(mktemp -d)
+chmod 777 "$out"
+# shellcheck disable=SC2016 # expanded inside the namespace
+$NOBODY unshare -Urn bash -c '
+	out=$1 helper=$2
+	ip link set lo up || exit 1
+	python3 $helper server --bind 127.0.0.1 --port 9100 --mode hold &
+	for i in $(seq 50); do
+		ss -Htln "sport = :9100" | grep -q . && break
+		sleep 0.1
+	done
+	python3 $helper client --connect 127.0.0.1 --port 9100 --count 2 \
+		--mode hold &
+	for i in $(seq 50); do
+		grep -q "^flows 2$" /proc/tcpstate && break
+		sleep 0.2
+	done
+	id -u >$out/uid
+	cat /proc/tcpstate >$out/tcpstate
+	cat /proc/net/tcpstate >$out/flows || echo failed >$out/flows
+	stat -Lc "%a %u" /proc/net/tcpstate >$out/mode
+	cat /proc/1/net/tcpstate >$out/init-flows 2>&1 || echo failed >>$out/init-flows
+	echo 1234 >/proc/sys/net/tcpstate/max_flows && echo OK >$out/write
+	cat /proc/sys/net/tcpstate/max_flows >$out/max_flows
+	kill %1 %2
+' - "$out" "$TESTDIR/tcphelper.py" || fail "the user namespace script failed"
+info "in the user namespace: uid $(cat "$out/uid"), flows file mode $(cat "$out/mode")"
+check "it is root in its user namespace" [ "$(cat "$out/uid")" = 0 ]
+check "its /proc/tcpstate shows its own 2 flows (the initial one has 5)" \
+	grep -q '^flows 2$' "$out/tcpstate"
+check "its /proc/tcpstate follows the contract" \
+	eval "check_format_text <'$out/tcpstate'"
+check "its /proc/net/tcpstate is its root's, 0440" \
+	[ "$(cat "$out/mode")" = "440 0" ]
+check "its /proc/net/tcpstate lists exactly its 2 flows" \
+	[ "$(grep -c '^127.0.0.1:[0-9]* 127.0.0.1:9100 ESTABLISHED ESTABLISHED ' "$out/flows")" = 2 ]
+check "and nothing of the initial namespace" \
+	eval "[ \$(wc -l <'$out/flows') = 2 ] && ! grep -q ':9000 ' '$out/flows'"
+check "the initial namespace's flows stay unreadable through /proc/1/net" \
+	grep -q failed "$out/init-flows"
+check "it may tune its own namespace" grep -q OK "$out/write"
+check "its own max_flows changed" [ "$(cat "$out/max_flows")" = 1234 ]
+check "the initial namespace's max_flows did not" \
+	[ "$(sysctl -n net.tcpstate.max_flows)" = "$old" ]
+expect - flows 5
+rm -rf "$out"
+unload_module
+dmesg_check
