@@ -15,18 +15,6 @@
 #define F_R	TCPSTATE_F_RST
 #define F_RA	(TCPSTATE_F_RST | TCPSTATE_F_ACK)
 
-#define S_CL TCPSTATE_CLOSED
-#define S_LI TCPSTATE_LISTEN
-#define S_SS TCPSTATE_SYN_SENT
-#define S_SR TCPSTATE_SYN_RCVD
-#define S_ES TCPSTATE_ESTABLISHED
-#define S_F1 TCPSTATE_FIN_WAIT_1
-#define S_F2 TCPSTATE_FIN_WAIT_2
-#define S_CW TCPSTATE_CLOSE_WAIT
-#define S_CG TCPSTATE_CLOSING
-#define S_LA TCPSTATE_LAST_ACK
-#define S_TW TCPSTATE_TIME_WAIT
-
 /* One segment and the states of A and B expected after it. */
 struct step {
 	u8 from, flags;
@@ -59,9 +47,6 @@ static const struct step handshake_bad_ack[] = {
 };
 
 static const struct step client_closes[] = {
-	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
-	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
-	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
 	SEG(A, F_A, 1001, 5001, 100, S_ES, S_ES, 0),
 	SEG(B, F_A, 5001, 1101, 0, S_ES, S_ES, 0),
 	SEG(A, F_FA, 1101, 5001, 0, S_F1, S_CW, 0),
@@ -74,9 +59,6 @@ static const struct step client_closes[] = {
 };
 
 static const struct step server_closes[] = {
-	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
-	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
-	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
 	SEG(B, F_FA, 5001, 1001, 0, S_CW, S_F1, 0),
 	SEG(A, F_A, 1001, 5002, 0, S_CW, S_F2, 0),
 	SEG(A, F_FA, 1001, 5002, 0, S_LA, S_TW, 0),
@@ -85,18 +67,12 @@ static const struct step server_closes[] = {
 
 /* A FIN that acknowledges the peer's FIN: FIN_WAIT_1 straight to TIME_WAIT. */
 static const struct step fin_ack_close[] = {
-	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
-	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
-	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
 	SEG(A, F_FA, 1001, 5001, 0, S_F1, S_CW, 0),
 	SEG(B, F_FA, 5001, 1002, 0, S_TW, S_LA, 0),
 	SEG(A, F_A, 1002, 5002, 0, S_TW, S_CL, 0),
 };
 
 static const struct step simultaneous_close[] = {
-	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
-	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
-	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
 	SEG(A, F_FA, 1001, 5001, 0, S_F1, S_CW, 0),
 	SEG(B, F_FA, 5001, 1001, 0, S_CG, S_CG, EV(SIM_CLOSE)),
 	SEG(A, F_A, 1002, 5002, 0, S_CG, S_TW, 0),
@@ -112,21 +88,17 @@ static const struct step simultaneous_open[] = {
 };
 
 static const struct step rst_established[] = {
-	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
-	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
-	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
 	SEG(B, F_R, 9999, 0, 0, S_ES, S_ES, EV(INVALID)),	/* out of window */
 	SEG(B, F_R, 5002, 0, 0, S_ES, S_ES, EV(INVALID)),
 	SEG(B, F_R, 5001, 0, 0, S_CL, S_CL, EV(RESET)),
 	SEG(A, F_A, 1001, 5001, 0, S_CL, S_CL, EV(IGNORED)),	/* tombstone */
+	/* Judged as a RST: ignored, no second reset (found by fuzzing). */
+	SEG(B, F_R | F_S, 5001, 0, 0, S_CL, S_CL, EV(IGNORED)),
 	SEG(A, F_S, 7000, 0, 0, S_SS, S_LI, EV(INCARNATION)),
 };
 
 /* The RST carries the receiver's last ack (the way Linux answers data). */
 static const struct step rst_at_peer_ack[] = {
-	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
-	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
-	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
 	SEG(A, F_A, 1001, 5001, 10, S_ES, S_ES, 0),
 	SEG(B, F_R, 5001, 0, 0, S_CL, S_CL, EV(RESET)),
 };
@@ -155,9 +127,6 @@ static const struct step rst_half_open[] = {
 
 /* The client closed first; it reconnects on the same tuple in TIME_WAIT. */
 static const struct step tw_reuse_client[] = {
-	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
-	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
-	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
 	SEG(A, F_FA, 1001, 5001, 0, S_F1, S_CW, 0),
 	SEG(B, F_FA, 5001, 1002, 0, S_TW, S_LA, 0),
 	SEG(A, F_A, 1002, 5002, 0, S_TW, S_CL, 0),
@@ -172,9 +141,6 @@ static const struct step tw_reuse_client[] = {
  * retries the same SYN, which the listener then accepts.
  */
 static const struct step tw_reuse_refused[] = {
-	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
-	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
-	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
 	SEG(B, F_FA, 5001, 1001, 0, S_CW, S_F1, 0),
 	SEG(A, F_FA, 1001, 5002, 0, S_LA, S_TW, 0),
 	SEG(B, F_A, 5002, 1002, 0, S_CL, S_TW, 0),
@@ -187,9 +153,6 @@ static const struct step tw_reuse_refused[] = {
 };
 
 static const struct step keepalive[] = {
-	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
-	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
-	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
 	SEG(A, F_A, 1000, 5001, 0, S_ES, S_ES, EV(KEEPALIVE)),
 	SEG(A, F_A, 1000, 5001, 1, S_ES, S_ES, EV(KEEPALIVE)),
 	SEG(B, F_A, 5000, 1001, 0, S_ES, S_ES, EV(KEEPALIVE)),
@@ -199,9 +162,6 @@ static const struct step keepalive[] = {
 };
 
 static const struct step invalid_flags[] = {
-	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
-	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
-	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
 	SEG(A, 0, 1001, 5001, 0, S_ES, S_ES, EV(INVALID)),
 	SEG(A, TCPSTATE_F_FIN, 1001, 0, 0, S_ES, S_ES, EV(INVALID)),
 	SEG(A, TCPSTATE_F_SYN | TCPSTATE_F_FIN, 1001, 0, 0, S_ES, S_ES,
@@ -223,9 +183,6 @@ static const struct step synack_first[] = {
 
 /* RST seq = last ack - 1 is accepted while the receiver is in CLOSE_WAIT. */
 static const struct step rst_close_wait[] = {
-	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
-	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
-	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
 	SEG(B, F_FA, 5001, 1001, 0, S_CW, S_F1, 0),
 	SEG(A, F_A, 1001, 5002, 0, S_CW, S_F2, 0),
 	SEG(B, F_R, 5003, 0, 0, S_CW, S_F2, EV(INVALID)),
@@ -238,28 +195,29 @@ struct scenario {
 	const struct step *steps;
 	int n;
 	u8 port_client_dir;
+	bool after_handshake;	/* run handshake[] first */
 };
 
 static const struct scenario scenarios[] = {
-	{ "handshake", handshake, ARRAY_SIZE(handshake), 1 },
-	{ "handshake_bad_ack", handshake_bad_ack, ARRAY_SIZE(handshake_bad_ack), 1 },
-	{ "client_closes", client_closes, ARRAY_SIZE(client_closes), 1 },
-	{ "server_closes", server_closes, ARRAY_SIZE(server_closes), 1 },
-	{ "fin_ack_close", fin_ack_close, ARRAY_SIZE(fin_ack_close), 1 },
-	{ "simultaneous_close", simultaneous_close, ARRAY_SIZE(simultaneous_close), 1 },
-	{ "simultaneous_open", simultaneous_open, ARRAY_SIZE(simultaneous_open), 1 },
-	{ "rst_established", rst_established, ARRAY_SIZE(rst_established), 1 },
-	{ "rst_at_peer_ack", rst_at_peer_ack, ARRAY_SIZE(rst_at_peer_ack), 1 },
-	{ "syn_to_closed_port", syn_to_closed_port, ARRAY_SIZE(syn_to_closed_port), 1 },
-	{ "retransmissions", retransmissions, ARRAY_SIZE(retransmissions), 1 },
-	{ "rst_half_open", rst_half_open, ARRAY_SIZE(rst_half_open), 1 },
-	{ "tw_reuse_client", tw_reuse_client, ARRAY_SIZE(tw_reuse_client), 1 },
-	{ "tw_reuse_refused", tw_reuse_refused, ARRAY_SIZE(tw_reuse_refused), 1 },
-	{ "keepalive", keepalive, ARRAY_SIZE(keepalive), 1 },
-	{ "invalid_flags", invalid_flags, ARRAY_SIZE(invalid_flags), 1 },
-	{ "pickup", pickup, ARRAY_SIZE(pickup), 0 },
-	{ "synack_first", synack_first, ARRAY_SIZE(synack_first), 1 },
-	{ "rst_close_wait", rst_close_wait, ARRAY_SIZE(rst_close_wait), 1 },
+	{ "handshake", handshake, ARRAY_SIZE(handshake), 1, false },
+	{ "handshake_bad_ack", handshake_bad_ack, ARRAY_SIZE(handshake_bad_ack), 1, false },
+	{ "client_closes", client_closes, ARRAY_SIZE(client_closes), 1, true },
+	{ "server_closes", server_closes, ARRAY_SIZE(server_closes), 1, true },
+	{ "fin_ack_close", fin_ack_close, ARRAY_SIZE(fin_ack_close), 1, true },
+	{ "simultaneous_close", simultaneous_close, ARRAY_SIZE(simultaneous_close), 1, true },
+	{ "simultaneous_open", simultaneous_open, ARRAY_SIZE(simultaneous_open), 1, false },
+	{ "rst_established", rst_established, ARRAY_SIZE(rst_established), 1, true },
+	{ "rst_at_peer_ack", rst_at_peer_ack, ARRAY_SIZE(rst_at_peer_ack), 1, true },
+	{ "syn_to_closed_port", syn_to_closed_port, ARRAY_SIZE(syn_to_closed_port), 1, false },
+	{ "retransmissions", retransmissions, ARRAY_SIZE(retransmissions), 1, false },
+	{ "rst_half_open", rst_half_open, ARRAY_SIZE(rst_half_open), 1, false },
+	{ "tw_reuse_client", tw_reuse_client, ARRAY_SIZE(tw_reuse_client), 1, true },
+	{ "tw_reuse_refused", tw_reuse_refused, ARRAY_SIZE(tw_reuse_refused), 1, true },
+	{ "keepalive", keepalive, ARRAY_SIZE(keepalive), 1, true },
+	{ "invalid_flags", invalid_flags, ARRAY_SIZE(invalid_flags), 1, true },
+	{ "pickup", pickup, ARRAY_SIZE(pickup), 0, false },
+	{ "synack_first", synack_first, ARRAY_SIZE(synack_first), 1, false },
+	{ "rst_close_wait", rst_close_wait, ARRAY_SIZE(rst_close_wait), 1, true },
 };
 
 static void scenario_desc(const struct scenario *s, char *desc)
@@ -308,43 +266,55 @@ static u32 apply_step(struct tcpstate_pair *p, bool *born,
 	return tcpstate_fsm_first(p, seg, port_client_dir);
 }
 
+/* Apply @n steps to @p, checking states, events and gauges after each. */
+static void run_steps(struct kunit *test, struct tcpstate_net *tn,
+		      struct tcpstate_pair *p, bool *born,
+		      const struct step *steps, int n, u8 port_client_dir)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const struct step *st = &steps[i];
+		struct tcpstate_seg seg = {
+			.seq = st->seq, .ack = st->ack, .len = st->len,
+			.win = st->win, .flags = st->flags, .dir = st->from,
+		};
+		u8 before[2] = { p->end[0].state, p->end[1].state };
+		u8 old_a = state_of(p, A), old_b = state_of(p, B);
+		u32 ev = apply_step(p, born, &seg, port_client_dir);
+		u8 after[2] = { p->end[0].state, p->end[1].state };
+
+		local_bh_disable();
+		tcpstate_stats_move(tn, before, after, 0);
+		local_bh_enable();
+		KUNIT_EXPECT_EQ_MSG(test, state_of(p, A), st->a, "step %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, state_of(p, B), st->b, "step %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, ev & st->events, st->events,
+				    "step %d events %#x", i, ev);
+		if (ev & TCPSTATE_EV_INVALID)
+			KUNIT_EXPECT_TRUE_MSG(test, old_a == state_of(p, A) &&
+					      old_b == state_of(p, B),
+					      "invalid changed state, step %d", i);
+		seen[old_a][state_of(p, A)] = true;
+		seen[old_b][state_of(p, B)] = true;
+		check_gauges(test, tn, p);
+	}
+}
+
 static void fsm_scenario(struct kunit *test)
 {
 	const struct scenario *sc = test->param_value;
 	struct tcpstate_pair p = {};
 	struct tcpstate_net *tn;
 	bool born = false;
-	int i;
 
 	tn = kunit_kzalloc(test, sizeof(*tn), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, tn);
 	KUNIT_ASSERT_EQ(test, tcpstate_stats_init(tn), 0);
-	for (i = 0; i < sc->n; i++) {
-		const struct step *st = &sc->steps[i];
-		struct tcpstate_seg seg = {
-			.seq = st->seq, .ack = st->ack, .len = st->len,
-			.win = st->win, .flags = st->flags, .dir = st->from,
-		};
-		u8 before[2] = { p.end[0].state, p.end[1].state };
-		u8 old_a = state_of(&p, A), old_b = state_of(&p, B);
-		u32 ev = apply_step(&p, &born, &seg, sc->port_client_dir);
-		u8 after[2] = { p.end[0].state, p.end[1].state };
-
-		local_bh_disable();
-		tcpstate_stats_move(tn, before, after, 0);
-		local_bh_enable();
-		KUNIT_EXPECT_EQ_MSG(test, state_of(&p, A), st->a, "step %d", i);
-		KUNIT_EXPECT_EQ_MSG(test, state_of(&p, B), st->b, "step %d", i);
-		KUNIT_EXPECT_EQ_MSG(test, ev & st->events, st->events,
-				    "step %d events %#x", i, ev);
-		if (ev & TCPSTATE_EV_INVALID)
-			KUNIT_EXPECT_TRUE_MSG(test, old_a == state_of(&p, A) &&
-					      old_b == state_of(&p, B),
-					      "invalid changed state, step %d", i);
-		seen[old_a][state_of(&p, A)] = true;
-		seen[old_b][state_of(&p, B)] = true;
-		check_gauges(test, tn, &p);
-	}
+	if (sc->after_handshake)
+		run_steps(test, tn, &p, &born, handshake,
+			  ARRAY_SIZE(handshake), sc->port_client_dir);
+	run_steps(test, tn, &p, &born, sc->steps, sc->n, sc->port_client_dir);
 	tcpstate_stats_exit(tn);
 }
 

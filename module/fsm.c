@@ -7,19 +7,7 @@
 #include <net/tcp.h>
 #include "fsm.h"
 
-/* Short aliases, so that the tables below read like RFC 793's diagram. */
-#define S_CL TCPSTATE_CLOSED
-#define S_LI TCPSTATE_LISTEN
-#define S_SS TCPSTATE_SYN_SENT
-#define S_SR TCPSTATE_SYN_RCVD
-#define S_ES TCPSTATE_ESTABLISHED
-#define S_F1 TCPSTATE_FIN_WAIT_1
-#define S_F2 TCPSTATE_FIN_WAIT_2
-#define S_CW TCPSTATE_CLOSE_WAIT
-#define S_CG TCPSTATE_CLOSING
-#define S_LA TCPSTATE_LAST_ACK
-#define S_TW TCPSTATE_TIME_WAIT
-#define S_KEEP 0xff
+#define S_KEEP 0xff	/* a table cell that leaves the state as it is */
 
 #define F_SYN TCPSTATE_F_SYN
 #define F_ACK TCPSTATE_F_ACK
@@ -314,8 +302,10 @@ u32 tcpstate_fsm_step(struct tcpstate_pair *p, const struct tcpstate_seg *s)
 
 	if (flags_invalid(s->flags))
 		return TCPSTATE_EV_INVALID;
-	if (!tcpstate_fsm_live(p) && !(s->flags & F_SYN && !(s->flags & F_ACK)))
-		return TCPSTATE_EV_IGNORED;	/* only a SYN revives a tombstone */
+	/* Only a SYN revives a tombstone; a SYN+RST is a RST. */
+	if (!tcpstate_fsm_live(p) &&
+	    (s->flags & (F_SYN | F_ACK | F_RST)) != F_SYN)
+		return TCPSTATE_EV_IGNORED;
 	if (s->flags & F_RST)
 		return fsm_rst(p, s);
 	if (s->flags & F_SYN)

@@ -14,6 +14,19 @@
 #define TCPSTATE_F_ACK	0x10
 #define TCPSTATE_F_URG	0x20
 
+/* Short state names, so that transition tables read like RFC 793's diagram. */
+#define S_CL TCPSTATE_CLOSED
+#define S_LI TCPSTATE_LISTEN
+#define S_SS TCPSTATE_SYN_SENT
+#define S_SR TCPSTATE_SYN_RCVD
+#define S_ES TCPSTATE_ESTABLISHED
+#define S_F1 TCPSTATE_FIN_WAIT_1
+#define S_F2 TCPSTATE_FIN_WAIT_2
+#define S_CW TCPSTATE_CLOSE_WAIT
+#define S_CG TCPSTATE_CLOSING
+#define S_LA TCPSTATE_LAST_ACK
+#define S_TW TCPSTATE_TIME_WAIT
+
 /* One observed segment. @dir is the canonical direction: 0 from key end 0. */
 struct tcpstate_seg {
 	u32 seq;
