@@ -4,6 +4,7 @@
 #define _TCPSTATE_COMPAT_H
 
 #include <linux/version.h>
+#include <net/genetlink.h>
 #include <net/net_namespace.h>
 
 /* 6.11 made the table argument of sysctl handlers const. */
@@ -22,6 +23,16 @@ tcpstate_register_sysctl(struct net *net, const char *path,
 	return register_net_sysctl_sz(net, path, table, entries);
 #else
 	return register_net_sysctl(net, path, table);
+#endif
+}
+
+/* 6.6 gave a dump its request as a struct genl_info. */
+static inline struct nlattr **tcpstate_dump_attrs(struct netlink_callback *cb)
+{
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
 #endif
 }
 

@@ -11,6 +11,7 @@
 #include <net/genetlink.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
+#include "compat.h"
 #include "tcpstate.h"
 #include "netlink.h"
 
@@ -511,7 +512,7 @@ static int get_flows_start(struct netlink_callback *cb)
 	struct tcpstate_nl_filter filter;
 	int err;
 
-	err = parse_filter(genl_dumpit_info(cb)->attrs, &filter, cb->extack);
+	err = parse_filter(tcpstate_dump_attrs(cb), &filter, cb->extack);
 	return err ?: tcpstate_nl_flows_begin(cb, tn, &filter);
 }
 

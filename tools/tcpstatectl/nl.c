@@ -71,14 +71,12 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_ERROR;
 }
 
-/* The end of a dump: it says whether the dump failed or was interrupted. */
+/* The end of a dump: it says whether the dump failed. */
 static int done_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nl_ctx *ctx = data;
 	int err = 0;
 
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		ctx->interrupted = true;
 	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(err))
 		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
 	if (!err)
@@ -92,9 +90,23 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nl_ctx *ctx = data;
 
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		ctx->interrupted = true;
 	return ctx->cb ? ctx->cb(nlh, ctx->data) : MNL_CB_OK;
+}
+
+/*
+ * Note and clear NLM_F_DUMP_INTR in a batch of messages: libmnl would stop
+ * at such a message with EINTR, and leave the rest of the dump unread.
+ */
+static void take_interrupted(struct nl_ctx *ctx, void *buf, size_t len)
+{
+	struct nlmsghdr *nlh = buf;
+	int left = len;
+
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			ctx->interrupted = true;
+		nlh->nlmsg_flags &= ~NLM_F_DUMP_INTR;
+	}
 }
 
 static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
@@ -121,6 +133,7 @@ int nl_talk(struct nl *nl, struct nlmsghdr *req, nl_msg_cb cb, void *data,
 		n = mnl_socket_recvfrom(nl->sk, nl->buf, NL_BUFSIZE);
 		if (n < 0)
 			return -errno;
+		take_interrupted(&ctx, nl->buf, n);
 		ret = mnl_cb_run2(nl->buf, n, seq, nl->portid, data_cb, &ctx,
 				  ctl_cbs, NLMSG_MIN_TYPE);
 	} while (ret > MNL_CB_STOP);

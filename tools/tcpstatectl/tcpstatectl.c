@@ -40,6 +40,7 @@ static const char usage_text[] =
 "  watch [--count N]      stats refreshed every second\n"
 "\n"
 "  -j, --json             JSON output\n"
+"  -v, --verbose          say when a dump is retried\n"
 "  -h, --help             this text\n"
 "\n"
 "Exit status: 0 ok, 1 error, 2 tcpstate module not loaded, 3 not permitted\n"
@@ -49,6 +50,7 @@ struct options {
 	const char *cmd;
 	bool json;
 	bool prometheus;
+	bool verbose;
 	long count;		/* watch, events: 0 = until interrupted */
 	bool has_state, has_role, has_addr, has_port;
 	uint8_t state;
@@ -191,6 +193,10 @@ static int dump(struct nl *nl, uint8_t cmd, const struct options *o,
 			return err;
 		if (!interrupted)
 			return 0;
+		if (o->verbose)
+			fprintf(stderr, "tcpstatectl: %s: dump %d interrupted (NLM_F_DUMP_INTR), %s\n",
+				o->cmd, tries + 1, tries + 1 < DUMP_TRIES ?
+				"retrying" : "giving up");
 	}
 	return 1;
 }
@@ -487,6 +493,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "prometheus", no_argument, NULL, 'p' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "state", required_argument, NULL, 's' },
@@ -499,10 +506,11 @@ static void parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, "jpc:s:r:a:P:h", longopts,
+	while ((c = getopt_long(argc, argv, "jvpc:s:r:a:P:h", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'j': o->json = true; break;
+		case 'v': o->verbose = true; break;
 		case 'p': o->prometheus = true; break;
 		case 'c':
 			o->count = parse_number(optarg, 1, 1L << 30,
