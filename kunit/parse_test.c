@@ -193,6 +193,7 @@ static void parse_ipv6_chains(struct kunit *test)
 {
 	struct tcp_spec t = { .flags = 0x12, .payload = 7 };
 	struct tcpstate_pkt pkt;
+	struct frag_hdr *fh;
 	struct sk_buff *skb;
 
 	KUNIT_EXPECT_EQ(test, parse(ipv6(test, &t, 0, 0, 0), NFPROTO_IPV6,
@@ -216,6 +217,17 @@ static void parse_ipv6_chains(struct kunit *test)
 	/* A hop-by-hop header claiming more bytes than the packet has. */
 	skb = ipv6(test, &t, NEXTHDR_HOP, 8, 0);
 	skb_network_header(skb)[sizeof(struct ipv6hdr) + 1] = 200;
+	KUNIT_EXPECT_EQ(test, parse(skb, NFPROTO_IPV6, &pkt),
+			TCPSTATE_MALFORMED);
+	/* A first fragment behind an atomic one (found by fuzzing). */
+	skb = ipv6(test, &t, NEXTHDR_DEST, 16, 0);
+	ipv6_hdr(skb)->nexthdr = NEXTHDR_FRAGMENT;
+	fh = (struct frag_hdr *)(skb_network_header(skb) +
+				 sizeof(struct ipv6hdr));
+	memset(fh, 0, 2 * sizeof(*fh));
+	fh[0].nexthdr = NEXTHDR_FRAGMENT;
+	fh[0].frag_off = htons(IP6_MF);
+	fh[1].nexthdr = IPPROTO_TCP;
 	KUNIT_EXPECT_EQ(test, parse(skb, NFPROTO_IPV6, &pkt),
 			TCPSTATE_MALFORMED);
 }

@@ -20,7 +20,7 @@ struct tcpstate_net *tcpstate_pernet(const struct net *net)
 static void init_params(struct tcpstate_net *tn)
 {
 	if (net_eq(tn->net, &init_net)) {
-		tn->params = tcpstate_default_params;
+		tcpstate_params_initial(&tn->params);
 		return;
 	}
 	tn->params = tcpstate_pernet(&init_net)->params;

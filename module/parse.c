@@ -110,6 +110,37 @@ static enum tcpstate_parse non_first_fragment(const struct sk_buff *skb,
 						  TCPSTATE_NOT_TCP;
 }
 
+/*
+ * ipv6_skip_exthdr() reports the last fragment header of a chain only: a
+ * first fragment may hide behind a second, atomic one. Any of them makes
+ * the packet a fragment. The chain up to @end is known to be readable.
+ */
+static bool fragmented(const struct sk_buff *skb, u8 nexthdr, int off,
+		       int end)
+{
+	const struct ipv6_opt_hdr *hp;
+	const struct frag_hdr *fh;
+	struct frag_hdr _fh;
+
+	while (off < end) {
+		/* Each header has 8 bytes at least and starts as ipv6_opt_hdr. */
+		fh = skb_header_pointer(skb, off, sizeof(_fh), &_fh);
+		if (!fh)
+			return true;
+		hp = (const struct ipv6_opt_hdr *)fh;
+		if (nexthdr == NEXTHDR_FRAGMENT) {
+			if (fh->frag_off & htons(IP6_OFFSET | IP6_MF))
+				return true;
+			off += sizeof(*fh);
+		} else {
+			off += nexthdr == NEXTHDR_AUTH ? ipv6_authlen(hp) :
+							 ipv6_optlen(hp);
+		}
+		nexthdr = hp->nexthdr;
+	}
+	return false;
+}
+
 static enum tcpstate_parse parse_ipv6(const struct sk_buff *skb,
 				      struct tcpstate_pkt *pkt)
 {
@@ -132,7 +163,7 @@ static enum tcpstate_parse parse_ipv6(const struct sk_buff *skb,
 		return non_first_fragment(skb, thoff);
 	if (nexthdr != IPPROTO_TCP)
 		return TCPSTATE_NOT_TCP;
-	if (frag_off & htons(IP6_OFFSET | IP6_MF))
+	if (fragmented(skb, ip6h->nexthdr, nhoff + sizeof(*ip6h), thoff))
 		return TCPSTATE_MALFORMED;
 	return parse_tcp(skb, thoff, pkt, AF_INET6, &ip6h->saddr, &ip6h->daddr,
 			 sizeof(ip6h->saddr));

@@ -34,4 +34,21 @@ enum tcpstate_parse tcpstate_parse(const struct sk_buff *skb, u8 family,
 u8 tcpstate_key_port_client_dir(const struct tcpstate_key *key);
 bool tcpstate_key_self(const struct tcpstate_key *key);
 
+/*
+ * Keys are compared once per segment: a word at a time, as memcmp() is a
+ * byte loop on some architectures (UML among them). Padding is zero.
+ */
+static inline bool tcpstate_key_equal(const struct tcpstate_key *a,
+				      const struct tcpstate_key *b)
+{
+	const u32 *x = (const u32 *)a, *y = (const u32 *)b;
+	u32 diff = 0;
+	int i;
+
+	BUILD_BUG_ON(sizeof(*a) % sizeof(u32));
+	for (i = 0; i < sizeof(*a) / sizeof(u32); i++)
+		diff |= x[i] ^ y[i];
+	return !diff;
+}
+
 #endif /* _TCPSTATE_PARSE_H */

@@ -2,6 +2,7 @@
 /* Per-namespace sysctls: every write validated, a bad one changes nothing. */
 
 #include <linux/capability.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/sysctl.h>
@@ -26,8 +27,11 @@
  *   not, on one listener, is a leak, not a slow reader.
  * - timewait_ms: Linux's 2MSL (60 s); the timeouts follow conntrack.
  */
+#define DEFAULT_MAX_FLOWS	262144
+#define MAX_MAX_FLOWS		67108864
+
 const struct tcpstate_params tcpstate_default_params = {
-	.max_flows = 262144,
+	.max_flows = DEFAULT_MAX_FLOWS,
 	.max_listeners = 4096,
 	.syn_flood_enter = 256,
 	.syn_flood_exit = 64,
@@ -61,7 +65,7 @@ struct param_desc {
 	{ #field, offsetof(struct tcpstate_params, field), lo, hi, pair }
 
 static const struct param_desc params[] = {
-	P(max_flows, 1, 1 << 26, 0),
+	P(max_flows, 1, MAX_MAX_FLOWS, 0),
 	P(max_listeners, 1, 1 << 20, 0),
 	P(syn_flood_enter, 1, INT_MAX, 1),
 	P(syn_flood_exit, 1, INT_MAX, -1),
@@ -79,6 +83,35 @@ static const struct param_desc params[] = {
 	P(timeout_closing_ms, 1, INT_MAX, 0),
 	P(log_alarms, 0, 1, 0),
 };
+
+/*
+ * The initial namespace tracks from the moment the module loads, before a
+ * sysctl can be written: its cap can be given on the insmod/modprobe line.
+ * Validated like the sysctl, so a bad value fails the load.
+ */
+static unsigned int load_max_flows = DEFAULT_MAX_FLOWS;
+
+static int load_max_flows_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, MAX_MAX_FLOWS);
+}
+
+static const struct kernel_param_ops load_max_flows_ops = {
+	.set = load_max_flows_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(max_flows, &load_max_flows_ops, &load_max_flows, 0444);
+__MODULE_PARM_TYPE(max_flows, "uint");
+MODULE_PARM_DESC(max_flows,
+		 "net.tcpstate.max_flows of the initial namespace at load, which new namespaces copy (1..67108864, default 262144)");
+
+/* The initial namespace's parameters: the defaults and the load line. */
+void tcpstate_params_initial(struct tcpstate_params *p)
+{
+	*p = tcpstate_default_params;
+	p->max_flows = load_max_flows;
+}
 
 /* Serialises writers, so that two halves of a pair cannot cross. */
 static DEFINE_MUTEX(param_lock);

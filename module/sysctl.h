@@ -8,6 +8,7 @@ struct tcpstate_params;
 
 extern const struct tcpstate_params tcpstate_default_params;
 
+void tcpstate_params_initial(struct tcpstate_params *p);
 int tcpstate_sysctl_init(struct tcpstate_net *tn);
 void tcpstate_sysctl_exit(struct tcpstate_net *tn);
 int tcpstate_param_store(struct tcpstate_net *tn, unsigned int index, int val);

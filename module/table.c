@@ -7,10 +7,18 @@
 
 static struct kmem_cache *flow_cache;
 
+static int flow_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct tcpstate_flow *flow = obj;
+
+	return !tcpstate_key_equal(arg->key, &flow->key);
+}
+
 static const struct rhashtable_params flow_params = {
 	.head_offset = offsetof(struct tcpstate_flow, node),
 	.key_offset = offsetof(struct tcpstate_flow, key),
 	.key_len = sizeof(struct tcpstate_key),
+	.obj_cmpfn = flow_cmp,
 	.automatic_shrinking = true,
 };
 

@@ -4,7 +4,9 @@
 # unreadable by an unprivileged user; /proc/tcpstate is readable by all.
 # An unprivileged user in a user namespace of its own with a network
 # namespace of its own sees only that namespace (its flows, its files,
-# its sysctls) and cannot change the initial namespace's sysctls.
+# its sysctls) and cannot change the initial namespace's sysctls; the
+# 0440 files are readable there only if the user namespace had its uid
+# map before the network namespace was made.
 # timeout: 150
 . "$(dirname "$0")/lib.sh"
 
@@ -16,7 +18,7 @@ load_module
 # Five connections over loopback in the initial namespace.
 server - --bind 127.0.0.1 --port 9000 --mode hold
 bg client - --connect 127.0.0.1 --port 9000 --count 5 --mode hold
-for i in $(seq 50); do
+for _ in $(seq 50); do
 	[ "$(proc_value - flows)" = 5 ] && break
 	sleep 0.2
 done
@@ -59,49 +61,72 @@ check "nor can nobody as root of its own user namespace ($r)" [ "$r" != OK ]
 check "max_flows unchanged" [ "$(sysctl -n net.tcpstate.max_flows)" = "$old" ]
 
 # -- a user namespace with its own network namespace -------------------------
-out=$(mktemp -d)
-chmod 777 "$out"
+# userns_script OUT HELPER: run inside the namespaces as their root (nobody
+# outside): two loopback connections, then what it can see and change.
 # shellcheck disable=SC2016 # expanded inside the namespace
-$NOBODY unshare -Urn bash -c '
+userns_script='
 	out=$1 helper=$2
 	ip link set lo up || exit 1
 	python3 $helper server --bind 127.0.0.1 --port 9100 --mode hold &
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		ss -Htln "sport = :9100" | grep -q . && break
 		sleep 0.1
 	done
 	python3 $helper client --connect 127.0.0.1 --port 9100 --count 2 \
 		--mode hold &
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		grep -q "^flows 2$" /proc/tcpstate && break
 		sleep 0.2
 	done
 	id -u >$out/uid
 	cat /proc/tcpstate >$out/tcpstate
-	cat /proc/net/tcpstate >$out/flows || echo failed >$out/flows
+	cat /proc/net/tcpstate >$out/flows 2>/dev/null || echo failed >$out/flows
 	stat -Lc "%a %u" /proc/net/tcpstate >$out/mode
 	cat /proc/1/net/tcpstate >$out/init-flows 2>&1 || echo failed >>$out/init-flows
 	echo 1234 >/proc/sys/net/tcpstate/max_flows && echo OK >$out/write
 	cat /proc/sys/net/tcpstate/max_flows >$out/max_flows
 	kill %1 %2
-' - "$out" "$TESTDIR/tcphelper.py" || fail "the user namespace script failed"
-info "in the user namespace: uid $(cat "$out/uid"), flows file mode $(cat "$out/mode")"
+'
+out=$(mktemp -d)
+chmod 777 "$out"
+
+# One unshare(CLONE_NEWUSER | CLONE_NEWNET): the network namespace exists
+# before the user namespace has its uid map, so its root cannot be named
+# when the files are made and they stay the global root's, as the kernel's
+# own 0440 /proc/net files do (ip_tables_names): unreadable inside.
+$NOBODY unshare -Urn bash -c "$userns_script" - "$out" "$TESTDIR/tcphelper.py" ||
+	fail "the script in unshare -Urn failed"
+info "unshare -Urn: uid $(cat "$out/uid"), /proc/net/tcpstate mode and owner $(cat "$out/mode")"
 check "it is root in its user namespace" [ "$(cat "$out/uid")" = 0 ]
 check "its /proc/tcpstate shows its own 2 flows (the initial one has 5)" \
 	grep -q '^flows 2$' "$out/tcpstate"
 check "its /proc/tcpstate follows the contract" \
 	eval "check_format_text <'$out/tcpstate'"
-check "its /proc/net/tcpstate is its root's, 0440" \
-	[ "$(cat "$out/mode")" = "440 0" ]
-check "its /proc/net/tcpstate lists exactly its 2 flows" \
-	[ "$(grep -c '^127.0.0.1:[0-9]* 127.0.0.1:9100 ESTABLISHED ESTABLISHED ' "$out/flows")" = 2 ]
-check "and nothing of the initial namespace" \
-	eval "[ \$(wc -l <'$out/flows') = 2 ] && ! grep -q ':9000 ' '$out/flows'"
-check "the initial namespace's flows stay unreadable through /proc/1/net" \
+check "its /proc/net/tcpstate is 0440 and not its root's" \
+	[ "$(cat "$out/mode")" = "440 65534" ]
+check "so it cannot read it" grep -q '^failed$' "$out/flows"
+check "the initial namespace's flows are unreadable through /proc/1/net" \
 	grep -q failed "$out/init-flows"
 check "it may tune its own namespace" grep -q OK "$out/write"
 check "its own max_flows changed" [ "$(cat "$out/max_flows")" = 1234 ]
 check "the initial namespace's max_flows did not" \
+	[ "$(sysctl -n net.tcpstate.max_flows)" = "$old" ]
+
+# The network namespace made after the uid map: its root owns the files.
+rm -f "$out"/*
+$NOBODY unshare -Ur unshare -n bash -c "$userns_script" - "$out" \
+	"$TESTDIR/tcphelper.py" || fail "the script in unshare -Ur unshare -n failed"
+info "unshare -Ur unshare -n: /proc/net/tcpstate mode and owner $(cat "$out/mode")"
+check "its /proc/tcpstate shows its own 2 flows" grep -q '^flows 2$' "$out/tcpstate"
+check "its /proc/net/tcpstate is its root's, 0440" \
+	[ "$(cat "$out/mode")" = "440 0" ]
+check "its /proc/net/tcpstate lists exactly its 2 flows" \
+	[ "$(grep -c '^127.0.0.1:[0-9]* 127.0.0.1:9100 ESTABLISHED ESTABLISHED ' "$out/flows")" = 2 ]
+check "and nothing else" [ "$(wc -l <"$out/flows")" = 2 ]
+check "the initial namespace's flows are unreadable through /proc/1/net" \
+	grep -q failed "$out/init-flows"
+check "it may tune its own namespace" grep -q OK "$out/write"
+check "the initial namespace's max_flows did not change" \
 	[ "$(sysctl -n net.tcpstate.max_flows)" = "$old" ]
 expect - flows 5
 rm -rf "$out"

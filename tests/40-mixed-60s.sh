@@ -107,7 +107,7 @@ for ns in a b; do
 		net.tcpstate.timeout_closing_ms=1000 || fail "sysctl in $ns"
 done
 for ns in a b; do
-	for i in $(seq 150); do
+	for _ in $(seq 150); do
 		[ "$(proc_value $ns flows_created)" = "$(proc_value $ns flows_freed)" ] &&
 			break
 		sleep 0.2

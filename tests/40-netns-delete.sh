@@ -36,22 +36,23 @@ server b --port 8081 --mode close
 server b --port 8082 --mode hold
 bg client a --connect $B4 --port 8080 --count $HELD --concurrency 4 \
 	--mode hold
-bg client a --connect $B6 --port 8081 --duration 60 --concurrency 2 \
+for _ in $(seq 150); do
+	est=$(proc_gauge b ESTABLISHED server)
+	[ "$est" -ge $HELD ] && break
+	sleep 0.2
+done
+check "b tracks the held connections ($est ESTABLISHED)" [ "$est" -ge $HELD ]
+bg client a --connect $B6 --port 8081 --duration 600 --concurrency 2 \
 	--mode close --ignore-errors
 bg nsx a hping3 -q -S --flood --rand-source -p 8082 $B4
-sleep 6
-
-est=$(proc_gauge b ESTABLISHED server)
-check "b tracks the held connections ($est ESTABLISHED)" [ "$est" -ge $HELD ]
+sleep 5
 check "b tracks the flood ($(proc_value b syn) SYNs)" \
 	[ "$(proc_value b syn)" -gt 500 ]
 check_format b
-live=$(slab_objects tcpstate_flow)
-info "flow objects in use: $live (a $(entries a), b $(entries b), c $(entries c), d $(entries d))"
-check "flow objects in use ($live) at least the flows of a and b" \
-	[ "$live" -ge $(($(entries a) + $(entries b))) ]
-check "b has listener aggregates" \
-	[ "$(slab_objects tcpstate_listener)" != 0 ]
+# The flood keeps a's and b's tables moving: the exact checks come later.
+info "flow objects in use: $(slab_objects tcpstate_flow) (entries: a $(entries a), b $(entries b), c $(entries c), d $(entries d))"
+check "listener aggregates are in use" \
+	[ "$(slab_objects tcpstate_listener)" -gt 0 ]
 
 # b dies first, with its sockets, flows and listeners, while a floods it.
 info "deleting b"
