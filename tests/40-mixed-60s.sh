@@ -15,9 +15,7 @@ DURATION=60
 
 dmesg_mark
 mk_pair a b
-ip -n b neigh add 10.0.0.254 dev eth0 \
-	lladdr "$(ip -n a -br link show eth0 | awk '{print $3}')"
-ip -n b route add default via 10.0.0.254
+route_back b a
 load_module
 
 server b --port 8080 --mode close

@@ -26,9 +26,7 @@ check "flow cache empty before the test" \
 # Two victims and a witness pair whose flows must survive the deletions.
 mk_pair a b
 mk_pair c d
-ip -n b neigh add 10.0.0.254 dev eth0 \
-	lladdr "$(ip -n a -br link show eth0 | awk '{print $3}')"
-ip -n b route add default via 10.0.0.254
+route_back b a
 server d --port 7000 --mode hold
 bg client c --connect $B4 --port 7000 --count 10 --mode hold
 server b --port 8080 --mode hold

@@ -11,11 +11,7 @@
 CYCLES=3
 dmesg_mark
 mk_pair a b
-# The flood's SYN-ACKs go to a fixed gateway instead of an ARP request
-# per spoofed source (as in 20-syn-flood).
-ip -n b neigh add 10.0.0.254 dev eth0 \
-	lladdr "$(ip -n a -br link show eth0 | awk '{print $3}')"
-ip -n b route add default via 10.0.0.254
+route_back b a
 load_module
 
 server b --port 8080 --mode close

@@ -556,3 +556,14 @@ wait_gauge() {
 	done
 	return 1
 }
+
+# route_back NSB NSA: a default route in NSB towards NSA, through a
+# gateway whose address is fixed, so that replies to a spoofed flood's
+# sources leave NSB (where tcpstate sees them) without an ARP request for
+# each of them.
+route_back() {
+	ip -n "$1" neigh add 10.0.0.254 dev eth0 \
+		lladdr "$(ip -n "$2" -br link show eth0 | awk '{print $3}')" ||
+		fail "gateway neighbour in $1"
+	ip -n "$1" route add default via 10.0.0.254 || fail "route in $1"
+}
