@@ -41,7 +41,7 @@ MODULE_PARM_DESC(fuzz_segments,
 #define FZ_PACKETS	300000
 #define FZ_PACKETS_KASAN 40000
 #define FZ_FSM_WALKS	20000
-#define FZ_MAX_FLOWS	512
+#define FZ_MAX_FLOWS	256	/* reached: the cap is exercised too */
 #define FZ_BUF		1024	/* the largest packet built */
 #define FZ_PAYLOAD_MAX	400
 /* Where TCP goes at the latest: a header and the payload fit after. */
@@ -1127,6 +1127,24 @@ static void fz_check_flow(struct fz *fz, const struct tcpstate_key *key,
 	e->close_wait += srv->close_wait;
 }
 
+/*
+ * A walk may miss entries while the table is being resized, and UML lets
+ * the resizing worker pause between buckets: let it finish first.
+ */
+static void fz_settle(struct rhashtable *ht)
+{
+	struct bucket_table *tbl;
+	bool resizing;
+
+	do {
+		flush_work(&ht->run_work);
+		rcu_read_lock();
+		tbl = rht_dereference_rcu(ht->tbl, ht);
+		resizing = rcu_access_pointer(tbl->future_tbl);
+		rcu_read_unlock();
+	} while (resizing);
+}
+
 static void fz_walk_flows(struct fz *fz, struct fz_expect *e)
 {
 	struct rhashtable_iter iter;
@@ -1256,6 +1274,8 @@ static void fz_check_table(struct fz *fz, bool sums)
 	struct fz_expect e = {};
 	int entries;
 
+	fz_settle(&fz->tn->table.flows);
+	fz_settle(&fz->tn->detect.listeners);
 	fz_walk_flows(fz, &e);
 	entries = atomic_read(&fz->tn->table.entries);
 	FZ_CHECK(fz, entries == e.entries, "%d entries, %d in the table",
@@ -1294,6 +1314,11 @@ static struct fz *fz_setup(struct kunit *test, u64 salt)
 	p->max_listeners = INT_MAX;
 	p->syn_rate_enter = INT_MAX;
 	p->syn_rate_exit = INT_MAX - 1;
+	/* Alarms that come and go, flood mode with them. */
+	p->syn_flood_enter = 24;
+	p->syn_flood_exit = 8;
+	p->close_wait_enter = 2;
+	p->close_wait_exit = 1;
 	p->timewait_ms = 600000;
 	p->timeout_handshake_ms = 600000;
 	p->timeout_closing_ms = 600000;
@@ -1373,9 +1398,23 @@ static enum tcpstate_parse fz_feed_valid(struct fz *fz, struct fz_tuple *t,
 	return fz_feed(fz, &t->key);
 }
 
+/* The counters, to show how far a run went. */
+static void fz_show_counters(struct fz *fz, u64 *ctr)
+{
+	char line[512];
+	int i, n = 0;
+
+	fz_counters(fz->tn, ctr);
+	for (i = 0; i < TCPSTATE_NCOUNTERS; i++)
+		n += scnprintf(line + n, sizeof(line) - n, " %s %llu",
+			       tcpstate_counter_names[i], ctr[i]);
+	kunit_info(fz->test, "counters:%s", line);
+}
+
 static void fz_end(struct fz *fz, const char *what, u64 done, u64 t0)
 {
 	u64 ms = div_u64(ktime_get_ns() - t0, NSEC_PER_MSEC);
+	u64 ctr[TCPSTATE_NCOUNTERS];
 
 	fz_check_table(fz, true);
 	kunit_info(fz->test,
@@ -1383,6 +1422,7 @@ static void fz_end(struct fz *fz, const char *what, u64 done, u64 t0)
 		   what, done, ms, fz->parsed[TCPSTATE_TCP],
 		   fz->parsed[TCPSTATE_MALFORMED], fz->parsed[TCPSTATE_NOT_TCP],
 		   fz->checks, fz->max_entries);
+	fz_show_counters(fz, ctr);
 	if (fz->fails > FZ_FAILS_SHOWN)
 		kunit_err(fz->test, "%u failures in all", fz->fails);
 	tcpstate_test_teardown(fz->tn);
@@ -1399,6 +1439,29 @@ static void fz_collect(struct fz *fz)
 			       msecs_to_jiffies(ms[fz_below(&fz->rng, 3)]));
 }
 
+/* A SYN flood, and ACKs that complete what it started, on @t's server. */
+static void fz_spoofed(struct fz *fz, const struct fz_tuple *t)
+{
+	struct fz_rng *r = &fz->rng;
+	struct fz_tuple spoof = *t;
+	struct fz_shape sh = {};
+	struct fz_seg s = {
+		.seq = (u32)fz_next(r),
+		.ack = t->isn[1] + 1,
+		.win = 1000,
+		.flags = fz_percent(r, 70) ? TCPSTATE_F_SYN : TCPSTATE_F_ACK,
+	};
+
+	spoof.addr[0].s6_addr[t->family == AF_INET ? 3 : 15] =
+		100 + fz_below(r, 8);
+	spoof.port[0] = htons(1024 + fz_below(r, 64));
+	spoof.local[0] = false;
+	fz_tuple_key(fz, &spoof);
+	fz_build(&fz->pkt, &spoof, &s, &sh);
+	fz_delivery(r, &fz->pkt);
+	fz_feed(fz, &spoof.key);
+}
+
 static void fz_one_packet(struct fz *fz, struct fz_tuple *tuples)
 {
 	struct fz_tuple *t = &tuples[fz_below(&fz->rng, FZ_NTUPLES)];
@@ -1407,6 +1470,10 @@ static void fz_one_packet(struct fz *fz, struct fz_tuple *tuples)
 	struct fz_shape sh;
 	struct fz_seg s;
 
+	if (fz_percent(r, 3)) {
+		fz_spoofed(fz, t);
+		return;
+	}
 	fz_generate(r, t, &s);
 	fz_valid_shape(r, t, &sh);
 	if (mutate && fz_percent(r, 50))

@@ -20,10 +20,19 @@ static DEFINE_RATELIMIT_STATE(alarm_log, 5 * HZ, 20);
 
 static struct kmem_cache *listener_cache;
 
+static int listener_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct tcpstate_listener *l = obj;
+
+	BUILD_BUG_ON(sizeof(l->key) % sizeof(u32));
+	return !tcpstate_words_equal(arg->key, &l->key, sizeof(l->key));
+}
+
 static const struct rhashtable_params listener_params = {
 	.head_offset = offsetof(struct tcpstate_listener, node),
 	.key_offset = offsetof(struct tcpstate_listener, key),
 	.key_len = sizeof(struct tcpstate_lkey),
+	.obj_cmpfn = listener_cmp,
 	.automatic_shrinking = true,
 };
 

@@ -35,20 +35,27 @@ u8 tcpstate_key_port_client_dir(const struct tcpstate_key *key);
 bool tcpstate_key_self(const struct tcpstate_key *key);
 
 /*
- * Keys are compared once per segment: a word at a time, as memcmp() is a
- * byte loop on some architectures (UML among them). Padding is zero.
+ * Hash keys are compared on every segment: a word at a time, as memcmp()
+ * is a byte loop on some architectures (UML among them). Keys are u32
+ * aligned, a multiple of 4 bytes long, and their padding is zero.
  */
+static inline bool tcpstate_words_equal(const void *a, const void *b,
+					size_t len)
+{
+	const u32 *x = a, *y = b;
+	u32 diff = 0;
+	size_t i;
+
+	for (i = 0; i < len / sizeof(u32); i++)
+		diff |= x[i] ^ y[i];
+	return !diff;
+}
+
 static inline bool tcpstate_key_equal(const struct tcpstate_key *a,
 				      const struct tcpstate_key *b)
 {
-	const u32 *x = (const u32 *)a, *y = (const u32 *)b;
-	u32 diff = 0;
-	int i;
-
 	BUILD_BUG_ON(sizeof(*a) % sizeof(u32));
-	for (i = 0; i < sizeof(*a) / sizeof(u32); i++)
-		diff |= x[i] ^ y[i];
-	return !diff;
+	return tcpstate_words_equal(a, b, sizeof(*a));
 }
 
 #endif /* _TCPSTATE_PARSE_H */
