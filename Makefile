@@ -6,8 +6,9 @@
 #   make tools     build tools/tcpstatectl only
 #   make ynl-check validate the netlink spec against the uapi header
 #   make kunit     KUnit suites under UML
+#   make kunit-debug  the same under KASAN, lockdep, debugobjects and UBSAN
 #   make vmtest    end-to-end scenarios in a qemu VM
-#   make check     checkpatch, sparse, kunit and vmtest; "N passed, N failed"
+#   make check     checkpatch, sparse, kunit(-debug), vmtest; "N passed, N failed"
 #   make demo      boot the VM, make traffic and a SYN flood, show counters
 #   make bench     tcpstate against conntrack under UML, 3 boots
 #                  (Documentation/performance.rst)
@@ -24,7 +25,8 @@ KVER ?= $(shell scripts/kver)
 KDIR ?= /lib/modules/$(KVER)/build
 export KVER KDIR
 
-.PHONY: all module tools ynl-check setup sparse kunit vmtest check demo bench clean
+.PHONY: all module tools ynl-check setup sparse kunit kunit-debug vmtest check
+.PHONY: demo bench clean
 .PHONY: check-6.12 install uninstall
 
 all: module tools
@@ -47,6 +49,9 @@ sparse: setup
 
 kunit: setup
 	scripts/kunit
+
+kunit-debug: setup
+	scripts/kunit --debug
 
 vmtest: module tools
 	scripts/vmtest

@@ -24,10 +24,9 @@
 #include "tcpstate_test.h"
 
 /*
- * Every case prints its seed; a failure names the segment that broke an
- * invariant. Boot the UML kernel with tcpstate.fuzz_seed=<seed> (for
- * example TCPSTATE_KUNIT_ARGS=tcpstate.fuzz_seed=0x... scripts/kunit
- * 'tcpstate_fuzz*') to replay it.
+ * Every case prints the seed; a failure names the segment that broke an
+ * invariant, and the packet. The same seed replays the same segments:
+ * TCPSTATE_KUNIT_ARGS=tcpstate.fuzz_seed=0x... scripts/kunit 'tcpstate_fuzz*'
  */
 static unsigned long fuzz_seed = 0x5eed7c9e0a3bd1f5UL;
 module_param(fuzz_seed, ulong, 0444);
@@ -36,10 +35,10 @@ MODULE_PARM_DESC(fuzz_seed, "seed of the tcpstate_fuzz suite");
 static unsigned int fuzz_segments;
 module_param(fuzz_segments, uint, 0444);
 MODULE_PARM_DESC(fuzz_segments,
-		 "segments of fuzz_packets (0: 300000, 40000 under KASAN)");
+		 "segments of fuzz_packets (0: 1000000, 150000 under KASAN)");
 
-#define FZ_PACKETS	300000
-#define FZ_PACKETS_KASAN 40000
+#define FZ_PACKETS	1000000
+#define FZ_PACKETS_KASAN 150000
 #define FZ_FSM_WALKS	20000
 #define FZ_MAX_FLOWS	256	/* reached: the cap is exercised too */
 #define FZ_BUF		1024	/* the largest packet built */
@@ -241,8 +240,8 @@ static __printf(2, 3) void fz_fail(struct fz *fz, const char *fmt, ...)
 	va_start(args, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &args;
-	KUNIT_FAIL(fz->test, "segment %llu (seed %#llx): %pV", fz->index,
-		   fz->seed, &vaf);
+	KUNIT_FAIL(fz->test, "segment %llu (tcpstate.fuzz_seed=%#llx): %pV",
+		   fz->index, fz->seed, &vaf);
 	va_end(args);
 	n = min_t(unsigned int, fz->pkt.len, 256);
 	kunit_err(fz->test,
@@ -1299,8 +1298,8 @@ static struct fz *fz_setup(struct kunit *test, u64 salt)
 
 	KUNIT_ASSERT_NOT_NULL(test, fz);
 	fz->test = test;
-	fz->seed = fuzz_seed ^ salt;
-	fz_seed(&fz->rng, fz->seed);
+	fz->seed = fuzz_seed;
+	fz_seed(&fz->rng, fuzz_seed ^ salt);	/* each case a stream of its own */
 	fz->servers = kunit_kcalloc(test, FZ_MAX_FLOWS, sizeof(*fz->servers),
 				    GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, fz->servers);
@@ -1323,7 +1322,7 @@ static struct fz *fz_setup(struct kunit *test, u64 salt)
 	p->timeout_handshake_ms = 600000;
 	p->timeout_closing_ms = 600000;
 	p->timeout_established_ms = 1200000;
-	kunit_info(test, "seed %#llx", fz->seed);
+	kunit_info(test, "tcpstate.fuzz_seed=%#llx", fz->seed);
 	return fz;
 }
 
@@ -1998,8 +1997,7 @@ static unsigned int fz_sweep(struct fz *fz, const struct fz_zoo *zoo)
 /* The state machine alone: random pairs, random walks, every flag byte. */
 static void fuzz_fsm(struct kunit *test)
 {
-	unsigned int walks = IS_ENABLED(CONFIG_KASAN) ? FZ_FSM_WALKS / 4 :
-							 FZ_FSM_WALKS;
+	unsigned int walks = FZ_FSM_WALKS;
 	struct fz *fz = fz_setup(test, 3);
 	u64 t0 = ktime_get_ns();
 	struct tcpstate_pair p;
