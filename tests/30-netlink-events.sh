@@ -70,7 +70,10 @@ check "the initial namespace heard nothing" [ ! -s /tmp/events.root ]
 
 # A reader that stops reading while 400 listeners raise syn_flood: its
 # socket (created with a small receive buffer) overflows (ENOBUFS), and
-# the sequence numbers show the gap.
+# the sequence numbers show the gap. Without a route back, b answers the
+# spoofed SYNs to its closed ports with nothing, not with resets that
+# would close their half-open ends.
+ip -n b route del default || fail "ip route del"
 rmem=$(sysctl -n net.core.rmem_default)
 restore_rmem() {
 	sysctl -qw net.core.rmem_default="$rmem"
