@@ -183,7 +183,7 @@ struct fz_flow {
 	u8 outgoing;
 	struct tcpstate_pair pair;
 	struct tcpstate_history history;
-	unsigned long last;
+	u32 last;
 };
 
 struct fz_obs {
@@ -899,8 +899,8 @@ static void fz_flow_copy(struct tcpstate_flow *flow, struct fz_flow *f)
 {
 	spin_lock_bh(&flow->lock);
 	f->found = true;
-	f->born = flow->born;
-	f->outgoing = flow->outgoing;
+	f->born = tcpstate_flow_is(flow, TCPSTATE_FLOW_BORN);
+	f->outgoing = tcpstate_flow_is(flow, TCPSTATE_FLOW_OUTGOING);
 	memcpy(&f->pair, &flow->pair, sizeof(f->pair));
 	memcpy(&f->history, &flow->history, sizeof(f->history));
 	f->last = flow->last;
@@ -1062,6 +1062,9 @@ static bool fz_history_ok(const struct tcpstate_history *h)
 {
 	size_t i, len = strnlen(h->letters, TCPSTATE_HISTORY_LEN);
 
+	/* As many letters as kinds seen. */
+	if (hweight16(h->seen) != len)
+		return false;
 	for (i = 0; i < len; i++)
 		if (!strchr("SHADFRshadfr", h->letters[i]))
 			return false;
@@ -1100,7 +1103,7 @@ static void fz_check_flow(struct fz *fz, const struct tcpstate_key *key,
 		 "a flow with directions %u/%u", p->client_dir,
 		 p->port_client_dir);
 	FZ_CHECK(fz, fz_key_ok(key), "a flow with a bad key");
-	FZ_CHECK(fz, fz_history_ok(&f->history), "a flow with history %.16s",
+	FZ_CHECK(fz, fz_history_ok(&f->history), "a flow with history %.12s",
 		 f->history.letters);
 	FZ_CHECK(fz, f->born || !tcpstate_fsm_live(p),
 		 "an unborn flow in states %u/%u", c, s);

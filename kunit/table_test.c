@@ -61,9 +61,12 @@ void tcpstate_test_feed(struct tcpstate_net *tn, u32 id, bool reply,
 	pkt.key.port[c] = htons(id & 0xffff);
 	pkt.key.port[!c] = htons(80);
 	pkt.seg.dir = reply ? !c : c;
+	/* As the hooks call it: under RCU, bottom halves off. */
+	local_bh_disable();
 	rcu_read_lock();
 	tcpstate_table_segment(tn, &pkt);
 	rcu_read_unlock();
+	local_bh_enable();
 }
 
 void tcpstate_test_handshake(struct tcpstate_net *tn, u32 id)

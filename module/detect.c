@@ -101,15 +101,16 @@ uncount:
 }
 
 /* Start a new one-second window; a gap of more leaves nothing in prev. */
-static void roll(struct tcpstate_listener *l, unsigned long now)
+static bool roll(struct tcpstate_listener *l, unsigned long now)
 {
 	unsigned long elapsed = now - l->start;
 
 	if (elapsed < HZ)
-		return;
+		return false;
 	l->prev = elapsed < 2 * HZ ? l->cur : (struct tcpstate_window){};
 	memset(&l->cur, 0, sizeof(l->cur));
 	l->start = now - elapsed % HZ;
+	return true;
 }
 
 static u32 excess(u32 a, u32 b)
@@ -229,46 +230,77 @@ static void listener_changed(struct tcpstate_net *tn,
 				      f->close_wait : f->uncompleted);
 }
 
-/* Update a listener under its lock with @fn, then evaluate it. */
+/* What a segment adds to a listener. */
+struct ldelta {
+	int half_open;
+	int close_wait;
+	u32 syn;
+	u32 handshakes;
+	u32 deferred;
+};
+
+/*
+ * Can @d move an alarm in state @alarms? A raised alarm only falls, one
+ * that is off only rises, and only with its own figures; the windows'
+ * roll and the sysctls are judged at the next roll or tick anyway.
+ */
+static bool may_change(u8 alarms, const struct ldelta *d)
+{
+	bool rise = d->half_open > 0 || d->syn || d->deferred;
+	bool fall = d->half_open < 0 || d->handshakes;
+
+	if (alarms & BIT_SYN_FLOOD ? fall : rise)
+		return true;
+	return alarms & BIT_CLOSE_WAIT ? d->close_wait < 0 : d->close_wait > 0;
+}
+
+/* Apply @d and evaluate what it may have changed; bottom halves are off. */
 static void listener_update(struct tcpstate_net *tn,
 			    struct tcpstate_listener *l, unsigned long now,
-			    int half_open, int close_wait, u32 syn,
-			    u32 handshakes, u32 deferred)
+			    const struct ldelta *d)
 {
 	struct tcpstate_figures f;
-	u8 changed;
+	u8 changed = 0;
+	bool rolled;
 
-	spin_lock_bh(&l->lock);
-	roll(l, now);
+	spin_lock(&l->lock);
+	rolled = roll(l, now);
 	/* Never below zero, even for flows that arrived while it was full. */
-	l->half_open = max(l->half_open + half_open, 0);
-	l->close_wait = max(l->close_wait + close_wait, 0);
-	l->cur.syn += syn;
-	l->cur.handshakes += handshakes;
-	l->cur.deferred += deferred;
+	l->half_open = max(l->half_open + d->half_open, 0);
+	l->close_wait = max(l->close_wait + d->close_wait, 0);
+	l->cur.syn += d->syn;
+	l->cur.handshakes += d->handshakes;
+	l->cur.deferred += d->deferred;
 	l->active = now;
-	changed = evaluate(tn, l, &f, now);
-	spin_unlock_bh(&l->lock);
+	if (rolled || may_change(l->alarms, d))
+		changed = evaluate(tn, l, &f, now);
+	spin_unlock(&l->lock);
 	if (changed)
 		listener_changed(tn, l, changed, &f);
 }
 
 /*
- * A bare SYN to @server_end. Returns true when its listener is in flood
- * mode and the SYN, on a tuple without a flow, is only counted.
+ * A bare SYN to @server_end of @note's key. Returns true when its
+ * listener is in flood mode and the SYN, on a tuple without a flow, is
+ * only counted; otherwise the SYN is noted for the listener's update.
  */
-bool tcpstate_detect_syn(struct tcpstate_net *tn,
-			 const struct tcpstate_key *key, int server_end,
-			 bool untracked, unsigned long now)
+bool tcpstate_detect_syn(struct tcpstate_net *tn, struct tcpstate_lnote *note,
+			 int server_end, bool untracked, unsigned long now)
 {
-	struct tcpstate_listener *l = listener_get(tn, key, server_end, now);
-	bool defer;
+	struct tcpstate_listener *l = listener_get(tn, note->key, server_end,
+						   now);
+	struct ldelta d = { .syn = 1, .deferred = 1 };
 
 	if (!l)
 		return false;
-	defer = untracked && (READ_ONCE(l->alarms) & BIT_SYN_FLOOD);
-	listener_update(tn, l, now, 0, 0, 1, 0, defer);
-	return defer;
+	if (untracked && (READ_ONCE(l->alarms) & BIT_SYN_FLOOD)) {
+		listener_update(tn, l, now, &d);
+		return true;
+	}
+	note->l = l;
+	note->end = server_end;
+	note->syn = 1;
+	return false;
 }
 
 bool tcpstate_detect_flooding(struct tcpstate_net *tn,
@@ -282,14 +314,33 @@ bool tcpstate_detect_flooding(struct tcpstate_net *tn,
 	return l && (READ_ONCE(l->alarms) & BIT_SYN_FLOOD);
 }
 
+/* A handshake completed at @server_end: noted for the listener's update. */
 void tcpstate_detect_handshake(struct tcpstate_net *tn,
-			       const struct tcpstate_key *key, int server_end,
+			       struct tcpstate_lnote *note, int server_end,
 			       unsigned long now)
 {
-	struct tcpstate_listener *l = listener_get(tn, key, server_end, now);
+	if (note->end != server_end) {
+		tcpstate_detect_flush(tn, note, now);
+		note->l = NULL;
+		note->end = server_end;
+	}
+	note->handshakes++;
+}
 
+/* Deliver what no move of the segment's flow took with it. */
+void tcpstate_detect_flush(struct tcpstate_net *tn,
+			   struct tcpstate_lnote *note, unsigned long now)
+{
+	struct ldelta d = { .syn = note->syn, .handshakes = note->handshakes };
+	struct tcpstate_listener *l;
+
+	if (!d.syn && !d.handshakes)
+		return;
+	note->syn = 0;
+	note->handshakes = 0;
+	l = note->l ?: listener_get(tn, note->key, note->end, now);
 	if (l)
-		listener_update(tn, l, now, 0, 0, 0, 1, 0);
+		listener_update(tn, l, now, &d);
 }
 
 static int is_half_open(u8 state)
@@ -304,35 +355,47 @@ static int is_close_wait(u8 state)
 
 static void server_delta(struct tcpstate_net *tn,
 			 const struct tcpstate_key *key, int end,
-			 int half_open, int close_wait, unsigned long now)
+			 int half_open, int close_wait,
+			 struct tcpstate_lnote *note, unsigned long now)
 {
-	struct tcpstate_listener *l;
+	struct ldelta d = { .half_open = half_open, .close_wait = close_wait };
+	struct tcpstate_listener *l = NULL;
 
-	if (!half_open && !close_wait)
+	/* The segment's SYN or handshake goes with the same update. */
+	if (note && note->end == end) {
+		d.syn = note->syn;
+		d.handshakes = note->handshakes;
+		note->syn = 0;
+		note->handshakes = 0;
+		l = note->l;
+	}
+	if (!d.half_open && !d.close_wait && !d.syn && !d.handshakes)
 		return;
 	/* Only an arrival needs an aggregate; a departure had one. */
-	l = half_open > 0 || close_wait > 0 ? listener_get(tn, key, end, now) :
-					      listener_find(tn, key, end);
+	if (!l)
+		l = half_open > 0 || close_wait > 0 || d.syn || d.handshakes ?
+		    listener_get(tn, key, end, now) :
+		    listener_find(tn, key, end);
 	if (l)
-		listener_update(tn, l, now, half_open, close_wait, 0, 0, 0);
+		listener_update(tn, l, now, &d);
 }
 
 /* A flow's server end moved (state, or role when the roles swapped). */
 void tcpstate_detect_server_move(struct tcpstate_net *tn,
 				 const struct tcpstate_key *key,
 				 int from_end, u8 from, int to_end, u8 to,
-				 unsigned long now)
+				 struct tcpstate_lnote *note, unsigned long now)
 {
 	if (from_end == to_end) {
 		server_delta(tn, key, to_end, is_half_open(to) -
 			     is_half_open(from), is_close_wait(to) -
-			     is_close_wait(from), now);
+			     is_close_wait(from), note, now);
 		return;
 	}
 	server_delta(tn, key, from_end, -is_half_open(from),
-		     -is_close_wait(from), now);
+		     -is_close_wait(from), NULL, now);
 	server_delta(tn, key, to_end, is_half_open(to), is_close_wait(to),
-		     now);
+		     note, now);
 }
 
 static void listener_free_rcu(struct rcu_head *head)

@@ -62,18 +62,32 @@ void tcpstate_detect_module_exit(void);
 int tcpstate_detect_init(struct tcpstate_net *tn);
 void tcpstate_detect_exit(struct tcpstate_net *tn);
 
-bool tcpstate_detect_syn(struct tcpstate_net *tn,
-			 const struct tcpstate_key *key, int server_end,
-			 bool untracked, unsigned long now);
+/*
+ * What one segment owes its listener besides the moves of its server end:
+ * gathered along the packet path so that a segment looks its listener up
+ * once and updates it once.
+ */
+struct tcpstate_lnote {
+	const struct tcpstate_key *key;
+	struct tcpstate_listener *l;	/* found for @end, if looked up */
+	int end;			/* the server end the counts are for */
+	u32 syn;
+	u32 handshakes;
+};
+
+bool tcpstate_detect_syn(struct tcpstate_net *tn, struct tcpstate_lnote *note,
+			 int server_end, bool untracked, unsigned long now);
 bool tcpstate_detect_flooding(struct tcpstate_net *tn,
 			      const struct tcpstate_key *key, int server_end);
 void tcpstate_detect_handshake(struct tcpstate_net *tn,
-			       const struct tcpstate_key *key, int server_end,
+			       struct tcpstate_lnote *note, int server_end,
 			       unsigned long now);
+void tcpstate_detect_flush(struct tcpstate_net *tn,
+			   struct tcpstate_lnote *note, unsigned long now);
 void tcpstate_detect_server_move(struct tcpstate_net *tn,
 				 const struct tcpstate_key *key,
 				 int from_end, u8 from, int to_end, u8 to,
-				 unsigned long now);
+				 struct tcpstate_lnote *note, unsigned long now);
 void tcpstate_detect_tick(struct tcpstate_net *tn, unsigned long now);
 
 bool tcpstate_detect_raised(struct tcpstate_net *tn, int detector);

@@ -119,7 +119,7 @@ static u32 new_incarnation(struct tcpstate_pair *p, const struct tcpstate_seg *s
 	if (tcpstate_fsm_role(p, s->dir) != TCPSTATE_CLIENT)
 		swap_roles(p);
 	memset(p->end, 0, sizeof(p->end));
-	p->flags = 0;
+	p->flags &= TCPSTATE_PAIR_OWNER;
 	client = &p->end[TCPSTATE_CLIENT];
 	server = &p->end[TCPSTATE_SERVER];
 	note_sender(client, s);
@@ -326,9 +326,11 @@ u32 tcpstate_fsm_step(struct tcpstate_pair *p, const struct tcpstate_seg *s)
 u32 tcpstate_fsm_first(struct tcpstate_pair *p, const struct tcpstate_seg *s,
 		       u8 port_client_dir)
 {
+	u8 owner = p->flags & TCPSTATE_PAIR_OWNER;
 	struct tcpstate_end *client, *server;
 
 	memset(p, 0, sizeof(*p));
+	p->flags = owner;
 	p->port_client_dir = port_client_dir;
 	p->client_dir = s->dir;
 	client = &p->end[TCPSTATE_CLIENT];
@@ -358,16 +360,18 @@ u32 tcpstate_fsm_first(struct tcpstate_pair *p, const struct tcpstate_seg *s,
 }
 
 /* History letters: index 0..5 for the client, 6..11 for the server. */
+static_assert(2 * 6 <= TCPSTATE_HISTORY_LEN);
+
 static void history_letter(struct tcpstate_history *h, enum tcpstate_role role,
 			   char letter, unsigned int kind)
 {
 	unsigned int bit = kind + (role == TCPSTATE_SERVER ? 6 : 0);
-	size_t len = strnlen(h->letters, TCPSTATE_HISTORY_LEN);
 
-	if ((h->seen & BIT(bit)) || len >= TCPSTATE_HISTORY_LEN)
+	if (h->seen & BIT(bit))
 		return;
+	h->letters[hweight16(h->seen)] = role == TCPSTATE_CLIENT ?
+					 toupper(letter) : letter;
 	h->seen |= BIT(bit);
-	h->letters[len] = role == TCPSTATE_CLIENT ? toupper(letter) : letter;
 }
 
 void tcpstate_history_add(struct tcpstate_history *h, enum tcpstate_role role,

@@ -61,6 +61,8 @@ struct tcpstate_pair {
 };
 
 #define TCPSTATE_PAIR_SIM_CLOSE	0x01	/* simultaneous close counted */
+/* Bits for whoever holds the pair (the flow table); the machine keeps them. */
+#define TCPSTATE_PAIR_OWNER	0xf0
 
 /* What a segment did, for counters and the flow table. */
 #define TCPSTATE_EV_INVALID		BIT(0)
@@ -102,12 +104,15 @@ static inline bool tcpstate_fsm_live(const struct tcpstate_pair *p)
 	       p->end[TCPSTATE_SERVER].state != TCPSTATE_CLOSED;
 }
 
-/* Zeek-style history: at most one letter of each kind per direction. */
-#define TCPSTATE_HISTORY_LEN	16
+/*
+ * Zeek-style history: at most one letter of each of 6 kinds per role, so
+ * 12 at most, and the number of letters is the number of bits in seen.
+ */
+#define TCPSTATE_HISTORY_LEN	12
 
 struct tcpstate_history {
 	char letters[TCPSTATE_HISTORY_LEN];	/* not NUL-terminated when full */
-	u16 seen;
+	u16 seen;				/* kinds present, one bit each */
 };
 
 void tcpstate_history_add(struct tcpstate_history *h, enum tcpstate_role role,

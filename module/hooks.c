@@ -53,7 +53,14 @@ tcpstate_hook_segment(struct tcpstate_net *tn, struct sk_buff *skb,
 	if (state->hook == NF_INET_PRE_ROUTING && state->in &&
 	    (state->in->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
-	count_segment(tn, skb, state);
+	/* The tracker runs with bottom halves off; a sender may not. */
+	if (likely(in_softirq())) {
+		count_segment(tn, skb, state);
+	} else {
+		local_bh_disable();
+		count_segment(tn, skb, state);
+		local_bh_enable();
+	}
 	return NF_ACCEPT;	/* passive: never drop, never change */
 }
 

@@ -308,15 +308,17 @@ static bool flow_view(struct tcpstate_flow *f, unsigned long now,
 		      struct tcpstate_nl_flow *view)
 {
 	struct tcpstate_pair pair;
-	unsigned long created, last;
-
+	u32 last;
 	bool dead;
 
 	spin_lock_bh(&f->lock);
-	dead = f->dead;
+	dead = tcpstate_flow_is(f, TCPSTATE_FLOW_DEAD);
 	pair = f->pair;
-	memcpy(view->history, f->history.letters, TCPSTATE_HISTORY_LEN);
-	created = f->created;
+	if (!dead) {	/* the history is the rcu_head of a dead flow */
+		memcpy(view->history, f->history.letters,
+		       TCPSTATE_HISTORY_LEN);
+		view->age_ms = tcpstate_flow_age_ms(f);
+	}
 	last = f->last;
 	spin_unlock_bh(&f->lock);
 	if (dead || !tcpstate_fsm_live(&pair))
@@ -326,8 +328,7 @@ static bool flow_view(struct tcpstate_flow *f, unsigned long now,
 	view->state[TCPSTATE_CLIENT] = pair.end[TCPSTATE_CLIENT].state;
 	view->state[TCPSTATE_SERVER] = pair.end[TCPSTATE_SERVER].state;
 	view->history[TCPSTATE_HISTORY_LEN] = '\0';
-	view->age_ms = jiffies_to_msecs(now - created);
-	view->idle_ms = jiffies_to_msecs(now - last);
+	view->idle_ms = jiffies_to_msecs(tcpstate_since(now, last));
 	return true;
 }
 

@@ -145,29 +145,35 @@ static void show_endpoint(struct seq_file *seq, u8 family,
 static int flows_show(struct seq_file *seq, void *v)
 {
 	struct tcpstate_flow *flow = v;
-	struct tcpstate_history history;
+	struct tcpstate_history history = {};
 	struct tcpstate_pair pair;
-	unsigned long now = jiffies;
-	unsigned long created, last;
+	u64 age_ms = 0;
+	u32 last;
+	bool dead;
 
 	spin_lock_bh(&flow->lock);
+	dead = tcpstate_flow_is(flow, TCPSTATE_FLOW_DEAD);
 	pair = flow->pair;
-	history = flow->history;
-	created = flow->created;
+	if (!dead) {	/* the history is the rcu_head of a dead flow */
+		history = flow->history;
+		age_ms = tcpstate_flow_age_ms(flow);
+	}
 	last = flow->last;
 	spin_unlock_bh(&flow->lock);
-	if (!tcpstate_fsm_live(&pair))
-		return SEQ_SKIP;	/* tombstones are not flows */
+	/* Tombstones are not flows; an unlinked flow is gone. */
+	if (dead || !tcpstate_fsm_live(&pair))
+		return SEQ_SKIP;
 
 	show_endpoint(seq, flow->key.family, &flow->key.addr[pair.client_dir],
 		      flow->key.port[pair.client_dir]);
 	seq_putc(seq, ' ');
 	show_endpoint(seq, flow->key.family, &flow->key.addr[!pair.client_dir],
 		      flow->key.port[!pair.client_dir]);
-	seq_printf(seq, " %s %s %u %u %.*s\n",
+	seq_printf(seq, " %s %s %llu %u %.*s\n",
 		   tcpstate_state_names[pair.end[TCPSTATE_CLIENT].state],
 		   tcpstate_state_names[pair.end[TCPSTATE_SERVER].state],
-		   jiffies_to_msecs(now - created), jiffies_to_msecs(now - last),
+		   age_ms,
+		   jiffies_to_msecs(tcpstate_since(tcpstate_jiffies(), last)),
 		   TCPSTATE_HISTORY_LEN,
 		   history.letters[0] ? history.letters : "-");
 	return 0;

@@ -61,7 +61,7 @@ static void flow_free_rcu(struct rcu_head *head)
 /* Called with the flow locked; readers may still hold it until a grace period. */
 static void flow_unlink(struct tcpstate_net *tn, struct tcpstate_flow *flow)
 {
-	flow->dead = 1;
+	tcpstate_flow_assign(flow, TCPSTATE_FLOW_DEAD, true);
 	rhashtable_remove_fast(&tn->table.flows, &flow->node, flow_params);
 	atomic_dec(&tn->table.entries);
 	tcpstate_count(tn, TCPSTATE_CTR_flows_freed, 1);
@@ -100,6 +100,7 @@ static struct tcpstate_flow *flow_create(struct tcpstate_net *tn,
 					 bool *completes)
 {
 	struct tcpstate_flow *flow, *old;
+	u64 created;
 
 	if (!may_create(tn, pkt, completes))
 		return NULL;
@@ -113,7 +114,9 @@ static struct tcpstate_flow *flow_create(struct tcpstate_net *tn,
 		goto uncount;
 	flow->key = pkt->key;
 	spin_lock_init(&flow->lock);
-	flow->created = jiffies;
+	created = get_jiffies_64();
+	flow->created = (u32)created;
+	flow->created_hi = (u16)(created >> 32);
 	flow->last = flow->created;
 	old = rhashtable_lookup_get_insert_fast(&tn->table.flows, &flow->node,
 						flow_params);
@@ -136,26 +139,28 @@ untracked:
 /* A client on this host waiting for an answer (the syn_sent detector). */
 static int syn_sent_out(const struct tcpstate_flow *flow, const u8 states[2])
 {
-	return flow->outgoing && states[TCPSTATE_CLIENT] == TCPSTATE_SYN_SENT;
+	return tcpstate_flow_is(flow, TCPSTATE_FLOW_OUTGOING) &&
+	       states[TCPSTATE_CLIENT] == TCPSTATE_SYN_SENT;
 }
 
 /* Gauges and the listener aggregates follow every move of a flow. */
 static void flow_moved(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 		       const u8 from[2], u8 from_client_dir, int from_out,
-		       const u8 to[2], unsigned long now)
+		       const u8 to[2], struct tcpstate_lnote *note,
+		       unsigned long now)
 {
 	u8 to_client_dir = flow->pair.client_dir;
 
 	tcpstate_stats_move(tn, from, to, syn_sent_out(flow, to) - from_out);
 	/* Listener aggregates are about servers that others connect to. */
-	if (flow->outgoing)
+	if (tcpstate_flow_is(flow, TCPSTATE_FLOW_OUTGOING))
 		return;
 	if (from[TCPSTATE_SERVER] != to[TCPSTATE_SERVER] ||
 	    from_client_dir != to_client_dir)
 		tcpstate_detect_server_move(tn, &flow->key, !from_client_dir,
 					    from[TCPSTATE_SERVER],
 					    !to_client_dir, to[TCPSTATE_SERVER],
-					    now);
+					    note, now);
 }
 
 static u32 flow_first(struct tcpstate_flow *flow, const struct tcpstate_pkt *pkt,
@@ -165,40 +170,48 @@ static u32 flow_first(struct tcpstate_flow *flow, const struct tcpstate_pkt *pkt
 				    tcpstate_key_port_client_dir(&pkt->key);
 	u32 events = tcpstate_fsm_first(&flow->pair, &pkt->seg, client_dir);
 
-	flow->born = !(events & TCPSTATE_EV_INVALID);
+	tcpstate_flow_assign(flow, TCPSTATE_FLOW_BORN,
+			     !(events & TCPSTATE_EV_INVALID));
 	/* The ACK of a handshake whose SYN flood mode did not track. */
 	if (completes && (events & TCPSTATE_EV_PICKED_UP))
 		events ^= TCPSTATE_EV_PICKED_UP | TCPSTATE_EV_HANDSHAKE;
 	return events;
 }
 
-/* Run the state machine on one segment; false if the flow was unlinked. */
+/*
+ * Run the state machine on one segment; false if the flow was unlinked.
+ * Bottom halves are off (the hooks see to it), hence spin_lock().
+ */
 static bool flow_apply(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 		       const struct tcpstate_pkt *pkt, bool completes,
-		       unsigned long now)
+		       struct tcpstate_lnote *note, unsigned long now)
 {
 	const struct tcpstate_seg *s = &pkt->seg;
 	u8 from[2], to[2], from_client_dir;
 	int from_out;
 	u32 events;
 
-	spin_lock_bh(&flow->lock);
-	if (unlikely(flow->dead)) {
-		spin_unlock_bh(&flow->lock);
+	spin_lock(&flow->lock);
+	if (unlikely(tcpstate_flow_is(flow, TCPSTATE_FLOW_DEAD))) {
+		spin_unlock(&flow->lock);
 		return false;
 	}
 	flow_states(flow, from);
 	from_client_dir = flow->pair.client_dir;
 	from_out = syn_sent_out(flow, from);
-	if (likely(flow->born))
+	if (likely(tcpstate_flow_is(flow, TCPSTATE_FLOW_BORN)))
 		events = tcpstate_fsm_step(&flow->pair, s);
 	else
 		events = flow_first(flow, pkt, completes);
 	/* Whoever sends a new connection's SYN is its client. */
 	if (events & TCPSTATE_EV_INCARNATION)
-		flow->outgoing = pkt->local;
+		tcpstate_flow_assign(flow, TCPSTATE_FLOW_OUTGOING,
+				     pkt->local);
+	if ((events & TCPSTATE_EV_HANDSHAKE) &&
+	    !tcpstate_flow_is(flow, TCPSTATE_FLOW_OUTGOING))
+		tcpstate_detect_handshake(tn, note, !flow->pair.client_dir, now);
 	flow_states(flow, to);
-	flow_moved(tn, flow, from, from_client_dir, from_out, to, now);
+	flow_moved(tn, flow, from, from_client_dir, from_out, to, note, now);
 	if (!(events & (TCPSTATE_EV_INVALID | TCPSTATE_EV_IGNORED))) {
 		if (events & TCPSTATE_EV_INCARNATION)
 			memset(&flow->history, 0, sizeof(flow->history));
@@ -206,18 +219,19 @@ static bool flow_apply(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 				     tcpstate_fsm_role(&flow->pair, s->dir), s);
 		flow->last = now;
 	}
-	if ((events & TCPSTATE_EV_HANDSHAKE) && !flow->outgoing)
-		tcpstate_detect_handshake(tn, &flow->key,
-					  !flow->pair.client_dir, now);
-	spin_unlock_bh(&flow->lock);
+	spin_unlock(&flow->lock);
 	count_events(tn, events);
 	return true;
 }
 
-/* The packet path: called under rcu_read_lock() from the hooks. */
+/*
+ * The packet path: called from the hooks under rcu_read_lock() with
+ * bottom halves off.
+ */
 void tcpstate_table_segment(struct tcpstate_net *tn,
 			    const struct tcpstate_pkt *pkt)
 {
+	struct tcpstate_lnote note = { .key = &pkt->key };
 	struct tcpstate_flow *flow;
 	unsigned long now = jiffies;
 	bool completes = false;
@@ -227,17 +241,19 @@ void tcpstate_table_segment(struct tcpstate_net *tn,
 	/* Every SYN counts at its listener; in flood mode only there. */
 	if (tcpstate_fsm_classify(pkt->seg.flags) == TCPSTATE_OPEN_SYN &&
 	    !pkt->local &&
-	    tcpstate_detect_syn(tn, &pkt->key, !pkt->seg.dir, !flow, now))
+	    tcpstate_detect_syn(tn, &note, !pkt->seg.dir, !flow, now))
 		return;
 	/* A flow unlinked under us is looked up (or created) once more. */
 	for (tries = 0; tries < 2; tries++) {
 		if (!flow)
 			flow = flow_create(tn, pkt, &completes);
-		if (!flow || flow_apply(tn, flow, pkt, completes, now))
-			return;
+		if (!flow ||
+		    flow_apply(tn, flow, pkt, completes, &note, now))
+			break;
 		flow = rhashtable_lookup(&tn->table.flows, &pkt->key,
 					 flow_params);
 	}
+	tcpstate_detect_flush(tn, &note, now);
 }
 
 /* Idle timeout of an endpoint in @state; CLOSED never keeps a flow. */
@@ -267,7 +283,7 @@ static void end_time_wait(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 	unsigned long tw = msecs_to_jiffies(READ_ONCE(tn->params.timewait_ms));
 	int role;
 
-	if (time_before(now, flow->last + tw))
+	if (tcpstate_since(now, flow->last) < tw)
 		return;
 	for (role = 0; role < TCPSTATE_NROLES; role++)
 		if (flow->pair.end[role].state == TCPSTATE_TIME_WAIT)
@@ -287,26 +303,27 @@ static void collect_flow(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 	int from_out;
 
 	spin_lock_bh(&flow->lock);
-	if (flow->dead)
+	if (tcpstate_flow_is(flow, TCPSTATE_FLOW_DEAD))
 		goto out;
 	flow_states(flow, from);
 	from_out = syn_sent_out(flow, from);
 	if (tcpstate_fsm_live(&flow->pair)) {
 		end_time_wait(tn, flow, now);
 		timed_out = tcpstate_fsm_live(&flow->pair) &&
-			    time_after_eq(now, flow->last +
-					  max(state_timeout(p, from[0]),
-					      state_timeout(p, from[1])));
+			    tcpstate_since(now, flow->last) >=
+			    max(state_timeout(p, from[0]),
+				state_timeout(p, from[1]));
 	} else {
-		expired = time_after_eq(now, flow->last +
-					msecs_to_jiffies(TCPSTATE_TOMBSTONE_MS));
+		expired = tcpstate_since(now, flow->last) >=
+			  msecs_to_jiffies(TCPSTATE_TOMBSTONE_MS);
 	}
 	flow_states(flow, to);
 	if (timed_out || expired) {
 		flow_unlink(tn, flow);
 		memcpy(to, gone, sizeof(to));
 	}
-	flow_moved(tn, flow, from, flow->pair.client_dir, from_out, to, now);
+	flow_moved(tn, flow, from, flow->pair.client_dir, from_out, to, NULL,
+		   now);
 out:
 	spin_unlock_bh(&flow->lock);
 	if (timed_out)
