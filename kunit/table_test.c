@@ -179,6 +179,32 @@ static void table_idle_timeout(struct kunit *test)
 	tcpstate_test_teardown(tn);
 }
 
+/*
+ * The collector reads jiffies once and walks for a while: segments that
+ * come meanwhile leave flows younger than its clock. Nothing of them is
+ * old, whichever their state.
+ */
+static void table_collect_late_clock(struct kunit *test)
+{
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 100);
+	struct tcpstate_snapshot *s;
+
+	tcpstate_test_handshake(tn, 40000);
+	tcpstate_test_handshake(tn, 40001);
+	tcpstate_test_feed(tn, 40001, false, T_FIN, 1001, 5001);
+	tcpstate_test_feed(tn, 40001, true, T_FIN, 5001, 1002);
+	tcpstate_test_feed(tn, 40001, false, T_ACK, 1002, 5002);
+	tcpstate_test_feed(tn, 40002, false, T_SYN, 1000, 0);
+	tcpstate_table_collect(tn, jiffies - 1);
+	tcpstate_table_collect(tn, jiffies - HZ);
+	s = tcpstate_test_snap(test, tn);
+	KUNIT_EXPECT_EQ(test, s->flows, 3u);
+	KUNIT_EXPECT_EQ(test, CTR(s, timeouts), 0ull);
+	KUNIT_EXPECT_EQ(test, s->gauge[TCPSTATE_CLIENT][TCPSTATE_TIME_WAIT], 1u);
+	KUNIT_EXPECT_EQ(test, s->gauge[TCPSTATE_SERVER][TCPSTATE_LISTEN], 1u);
+	tcpstate_test_teardown(tn);
+}
+
 static void table_time_wait_expiry(struct kunit *test)
 {
 	struct tcpstate_net *tn = tcpstate_test_setup(test, 100);
@@ -210,6 +236,7 @@ static struct kunit_case table_cases[] = {
 	KUNIT_CASE(table_tombstone),
 	KUNIT_CASE(table_idle_timeout),
 	KUNIT_CASE(table_time_wait_expiry),
+	KUNIT_CASE(table_collect_late_clock),
 	{}
 };
 

@@ -55,7 +55,7 @@ static inline void tcpstate_flow_assign(struct tcpstate_flow *flow, u8 bit,
 /*
  * Idle times are the low 32 bits of jiffies: 49 days at HZ=1000, longer
  * than any timeout (INT_MAX ms, 24.8 days, at most); differences are
- * taken modulo 2^32. A flow's age may be older: it keeps 48 bits.
+ * taken modulo 2^32, as signed. A flow's age may be older: it keeps 48 bits.
  */
 static inline u32 tcpstate_jiffies(void)
 {
@@ -64,7 +64,10 @@ static inline u32 tcpstate_jiffies(void)
 
 static inline unsigned long tcpstate_since(u32 now, u32 then)
 {
-	return (u32)(now - then);
+	s32 d = now - then;
+
+	/* The collector's @now may predate a segment that came meanwhile. */
+	return d > 0 ? d : 0;
 }
 
 /* Called with the flow locked and not dead (the history's place). */
