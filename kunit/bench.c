@@ -1042,6 +1042,15 @@ static struct sk_buff *sample_skb(struct bench_ctx *c, u32 flow)
 	return c->skbs[0];
 }
 
+/* Does @f's history begin with @prefix? */
+static bool history_is(struct tcpstate_flow *f, const char *prefix)
+{
+	char buf[TCPSTATE_HISTORY_LEN + 1];
+
+	tcpstate_history_string(&f->history, buf);
+	return !strncmp(buf, prefix, strlen(prefix));
+}
+
 static bool tcpstate_sample_ok(struct bench_ctx *c, struct bench_lane *l,
 			       u32 flow)
 {
@@ -1059,7 +1068,7 @@ static bool tcpstate_sample_ok(struct bench_ctx *c, struct bench_lane *l,
 	ok = f && tcpstate_fsm_role(&f->pair, pkt.seg.dir) == TCPSTATE_CLIENT &&
 	     f->pair.end[TCPSTATE_CLIENT].state == st[TCPSTATE_CLIENT] &&
 	     f->pair.end[TCPSTATE_SERVER].state == st[TCPSTATE_SERVER] &&
-	     !memcmp(f->history.letters, "ShA", 3);
+	     history_is(f, "ShA");
 	rcu_read_unlock();
 	return ok;
 }

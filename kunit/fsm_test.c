@@ -373,15 +373,42 @@ static void fsm_history(struct kunit *test)
 		{ TCPSTATE_CLIENT, F_R, 0 },
 	};
 	struct tcpstate_history h = {};
+	char buf[TCPSTATE_HISTORY_LEN + 1];
 	int i;
 
+	KUNIT_EXPECT_EQ(test, tcpstate_history_string(&h, buf), 0);
+	KUNIT_EXPECT_STREQ(test, buf, "");
 	for (i = 0; i < ARRAY_SIZE(segs); i++) {
 		struct tcpstate_seg s = { .flags = segs[i].flags,
 					  .len = segs[i].len };
 
 		tcpstate_history_add(&h, segs[i].role, &s);
 	}
-	KUNIT_EXPECT_STREQ(test, h.letters, "ShADfR");
+	KUNIT_EXPECT_EQ(test, tcpstate_history_string(&h, buf), 6);
+	KUNIT_EXPECT_STREQ(test, buf, "ShADfR");
+}
+
+/* Every kind from both roles: twelve letters, each once, in order. */
+static void fsm_history_full(struct kunit *test)
+{
+	static const struct { u8 flags; u32 len; } kinds[] = {
+		{ F_S, 0 }, { F_SA, 0 }, { F_A, 0 }, { F_A, 1 },
+		{ TCPSTATE_F_FIN, 0 }, { F_R, 0 },
+	};
+	struct tcpstate_history h = {};
+	char buf[TCPSTATE_HISTORY_LEN + 1];
+	int i, round;
+
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+			struct tcpstate_seg s = { .flags = kinds[i].flags,
+						  .len = kinds[i].len };
+
+			tcpstate_history_add(&h, TCPSTATE_SERVER, &s);
+			tcpstate_history_add(&h, TCPSTATE_CLIENT, &s);
+		}
+	KUNIT_EXPECT_EQ(test, tcpstate_history_string(&h, buf), 12);
+	KUNIT_EXPECT_STREQ(test, buf, "sShHaAdDfFrR");
 }
 
 /* The arrows of RFC 793's diagram (as DESIGN.md models them) all covered. */
@@ -414,6 +441,7 @@ static struct kunit_case fsm_cases[] = {
 	KUNIT_CASE(fsm_tw_reuse_swaps_roles),
 	KUNIT_CASE(fsm_classify),
 	KUNIT_CASE(fsm_history),
+	KUNIT_CASE(fsm_history_full),
 	KUNIT_CASE(fsm_covers_rfc793),
 	{}
 };

@@ -1060,13 +1060,18 @@ struct fz_expect {
 
 static bool fz_history_ok(const struct tcpstate_history *h)
 {
-	size_t i, len = strnlen(h->letters, TCPSTATE_HISTORY_LEN);
+	char buf[TCPSTATE_HISTORY_LEN + 1];
+	int i, len = tcpstate_history_string(h, buf);
 
-	/* As many letters as kinds seen. */
-	if (hweight16(h->seen) != len)
+	/* As many letters as kinds seen, none twice, nothing after them. */
+	if (hweight64(h->bits >> 48) != len || h->bits >> 60)
+		return false;
+	if (len < TCPSTATE_HISTORY_LEN &&
+	    (h->bits & GENMASK_ULL(47, 4 * len)))
 		return false;
 	for (i = 0; i < len; i++)
-		if (!strchr("SHADFRshadfr", h->letters[i]))
+		if (!strchr("SHADFRshadfr", buf[i]) ||
+		    strchr(buf + i + 1, buf[i]))
 			return false;
 	return true;
 }
@@ -1103,8 +1108,8 @@ static void fz_check_flow(struct fz *fz, const struct tcpstate_key *key,
 		 "a flow with directions %u/%u", p->client_dir,
 		 p->port_client_dir);
 	FZ_CHECK(fz, fz_key_ok(key), "a flow with a bad key");
-	FZ_CHECK(fz, fz_history_ok(&f->history), "a flow with history %.12s",
-		 f->history.letters);
+	FZ_CHECK(fz, fz_history_ok(&f->history), "a flow with history %016llx",
+		 f->history.bits);
 	FZ_CHECK(fz, f->born || !tcpstate_fsm_live(p),
 		 "an unborn flow in states %u/%u", c, s);
 	if (c >= TCPSTATE_NSTATES || s >= TCPSTATE_NSTATES ||
@@ -1959,8 +1964,8 @@ static void fz_walk(struct fz *fz, struct fz_zoo *zoo)
 		fz_random_seg(r, &p, &s);
 		fz_step(fz, &p, &s);
 		tcpstate_history_add(&h, tcpstate_fsm_role(&p, s.dir), &s);
-		FZ_CHECK(fz, fz_history_ok(&h), "fsm: history %.16s",
-			 h.letters);
+		FZ_CHECK(fz, fz_history_ok(&h), "fsm: history %016llx",
+			 h.bits);
 		if (!tcpstate_fsm_live(&p))
 			continue;
 		fz->seen[TCPSTATE_CLIENT] |= BIT(p.end[TCPSTATE_CLIENT].state);

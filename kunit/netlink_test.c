@@ -8,9 +8,9 @@
 #include "tcpstate_test.h"
 
 /* A flow 10.0.0.1:40000 -> 10.0.0.2:80 whose client is key end 1. */
-static struct tcpstate_nl_flow v4_flow(void)
+static struct tcpstate_flow_view v4_flow(void)
 {
-	struct tcpstate_nl_flow flow = {
+	struct tcpstate_flow_view flow = {
 		.key = { .family = AF_INET },
 		.client_dir = 1,
 		.state = { TCPSTATE_FIN_WAIT_2, TCPSTATE_CLOSE_WAIT },
@@ -34,7 +34,7 @@ static struct tcpstate_nl_filter any(void)
 
 static void netlink_match(struct kunit *test)
 {
-	struct tcpstate_nl_flow flow = v4_flow();
+	struct tcpstate_flow_view flow = v4_flow();
 	struct tcpstate_nl_filter f = any();
 
 	KUNIT_EXPECT_TRUE(test, tcpstate_nl_match(&f, &flow));
@@ -292,7 +292,7 @@ static void netlink_flow(struct kunit *test)
 		{ TCPSTATE_A_FLOW_AGE_MS, 5000 },
 		{ TCPSTATE_A_FLOW_IDLE_MS, 20 },
 	};
-	struct tcpstate_nl_flow flow = v4_flow();
+	struct tcpstate_flow_view flow = v4_flow();
 	struct sk_buff *skb = new_skb(test);
 	struct nlattr *addr;
 

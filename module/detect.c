@@ -327,15 +327,13 @@ void tcpstate_detect_handshake(struct tcpstate_net *tn,
 	note->handshakes++;
 }
 
-/* Deliver what no move of the segment's flow took with it. */
-void tcpstate_detect_flush(struct tcpstate_net *tn,
-			   struct tcpstate_lnote *note, unsigned long now)
+/* Out of line: most segments owe their listener nothing. */
+void tcpstate_detect_deliver(struct tcpstate_net *tn,
+			     struct tcpstate_lnote *note, unsigned long now)
 {
 	struct ldelta d = { .syn = note->syn, .handshakes = note->handshakes };
 	struct tcpstate_listener *l;
 
-	if (!d.syn && !d.handshakes)
-		return;
 	note->syn = 0;
 	note->handshakes = 0;
 	l = note->l ?: listener_get(tn, note->key, note->end, now);

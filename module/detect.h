@@ -82,8 +82,17 @@ bool tcpstate_detect_flooding(struct tcpstate_net *tn,
 void tcpstate_detect_handshake(struct tcpstate_net *tn,
 			       struct tcpstate_lnote *note, int server_end,
 			       unsigned long now);
-void tcpstate_detect_flush(struct tcpstate_net *tn,
-			   struct tcpstate_lnote *note, unsigned long now);
+void tcpstate_detect_deliver(struct tcpstate_net *tn,
+			     struct tcpstate_lnote *note, unsigned long now);
+
+/* Deliver what no move of the segment's flow took with it. */
+static inline void tcpstate_detect_flush(struct tcpstate_net *tn,
+					 struct tcpstate_lnote *note,
+					 unsigned long now)
+{
+	if (note->syn || note->handshakes)
+		tcpstate_detect_deliver(tn, note, now);
+}
 void tcpstate_detect_server_move(struct tcpstate_net *tn,
 				 const struct tcpstate_key *key,
 				 int from_end, u8 from, int to_end, u8 to,

@@ -359,19 +359,24 @@ u32 tcpstate_fsm_first(struct tcpstate_pair *p, const struct tcpstate_seg *s,
 	return tcpstate_fsm_step(p, s);
 }
 
-/* History letters: index 0..5 for the client, 6..11 for the server. */
-static_assert(2 * 6 <= TCPSTATE_HISTORY_LEN);
+/* The kinds of history letters; the client's are upper case. */
+static const char history_kinds[] = "shadfr";
 
+#define HISTORY_SEEN_SHIFT	48
+static_assert(2 * (sizeof(history_kinds) - 1) == TCPSTATE_HISTORY_LEN);
+static_assert(4 * TCPSTATE_HISTORY_LEN <= HISTORY_SEEN_SHIFT);
+
+/* One letter of @kind (an index into history_kinds) from @role, once. */
 static void history_letter(struct tcpstate_history *h, enum tcpstate_role role,
-			   char letter, unsigned int kind)
+			   unsigned int kind)
 {
-	unsigned int bit = kind + (role == TCPSTATE_SERVER ? 6 : 0);
+	unsigned int code = kind + (role == TCPSTATE_SERVER ? 6 : 0);
+	u16 seen = h->bits >> HISTORY_SEEN_SHIFT;
 
-	if (h->seen & BIT(bit))
+	if (seen & BIT(code))
 		return;
-	h->letters[hweight16(h->seen)] = role == TCPSTATE_CLIENT ?
-					 toupper(letter) : letter;
-	h->seen |= BIT(bit);
+	h->bits |= (u64)(code + 1) << (4 * hweight16(seen)) |
+		   BIT_ULL(HISTORY_SEEN_SHIFT + code);
 }
 
 void tcpstate_history_add(struct tcpstate_history *h, enum tcpstate_role role,
@@ -380,15 +385,34 @@ void tcpstate_history_add(struct tcpstate_history *h, enum tcpstate_role role,
 	u8 f = s->flags;
 
 	if (f & F_RST) {
-		history_letter(h, role, 'r', 5);
+		history_letter(h, role, 5);
 		return;
 	}
 	if (f & F_SYN)
-		history_letter(h, role, f & F_ACK ? 'h' : 's', f & F_ACK ? 1 : 0);
+		history_letter(h, role, f & F_ACK ? 1 : 0);
 	else if (!s->len && !(f & F_FIN))
-		history_letter(h, role, 'a', 2);
+		history_letter(h, role, 2);
 	if (s->len)
-		history_letter(h, role, 'd', 3);
+		history_letter(h, role, 3);
 	if (f & F_FIN)
-		history_letter(h, role, 'f', 4);
+		history_letter(h, role, 4);
+}
+
+/* The letters as a string in @buf; returns how many there are. */
+int tcpstate_history_string(const struct tcpstate_history *h,
+			    char buf[TCPSTATE_HISTORY_LEN + 1])
+{
+	int n;
+
+	for (n = 0; n < TCPSTATE_HISTORY_LEN; n++) {
+		unsigned int code = (h->bits >> (4 * n)) & 0xf;
+		char c;
+
+		if (!code || code > TCPSTATE_HISTORY_LEN)
+			break;
+		c = history_kinds[(code - 1) % 6];
+		buf[n] = code <= 6 ? toupper(c) : c;
+	}
+	buf[n] = '\0';
+	return n;
 }

@@ -106,16 +106,19 @@ static inline bool tcpstate_fsm_live(const struct tcpstate_pair *p)
 
 /*
  * Zeek-style history: at most one letter of each of 6 kinds per role, so
- * 12 at most, and the number of letters is the number of bits in seen.
+ * 12 at most. Packed in 64 bits: bits 0..47 hold the letters in order of
+ * arrival as 4-bit codes (1 + kind + 6 x role; 0 ends them), bits 48..59
+ * the (kind, role) pairs seen.
  */
 #define TCPSTATE_HISTORY_LEN	12
 
 struct tcpstate_history {
-	char letters[TCPSTATE_HISTORY_LEN];	/* not NUL-terminated when full */
-	u16 seen;				/* kinds present, one bit each */
+	u64 bits;
 };
 
 void tcpstate_history_add(struct tcpstate_history *h, enum tcpstate_role role,
 			  const struct tcpstate_seg *s);
+int tcpstate_history_string(const struct tcpstate_history *h,
+			    char buf[TCPSTATE_HISTORY_LEN + 1]);
 
 #endif /* _TCPSTATE_FSM_H */

@@ -31,7 +31,7 @@ static void count_segment(struct tcpstate_net *tn, struct sk_buff *skb,
 	pkt.local = state->hook == NF_INET_LOCAL_OUT;
 	tcpstate_count(tn, TCPSTATE_CTR_segments, pkt.gso_segs);
 	/* Verified where the device has not, as conntrack does. */
-	if (state->hook == NF_INET_PRE_ROUTING &&
+	if (state->hook == NF_INET_PRE_ROUTING && !skb_csum_unnecessary(skb) &&
 	    nf_checksum(skb, state->hook, pkt.thoff, IPPROTO_TCP, state->pf)) {
 		tcpstate_count(tn, TCPSTATE_CTR_invalid, 1);
 		return;

@@ -247,7 +247,7 @@ int tcpstate_nl_parse_flows_request(const struct nlattr *head, int len,
 #endif
 
 static bool end_matches(const struct tcpstate_nl_filter *f,
-			const struct tcpstate_nl_flow *flow, int role)
+			const struct tcpstate_flow_view *flow, int role)
 {
 	int end = role == TCPSTATE_CLIENT ? flow->client_dir :
 					    !flow->client_dir;
@@ -259,7 +259,7 @@ static bool end_matches(const struct tcpstate_nl_filter *f,
 
 /* Whether one end of @flow (the end of @f->role, if set) matches @f. */
 VISIBLE_IF_KUNIT bool tcpstate_nl_match(const struct tcpstate_nl_filter *f,
-					const struct tcpstate_nl_flow *flow)
+					const struct tcpstate_flow_view *flow)
 {
 	if (f->family && flow->key.family != f->family)
 		return false;
@@ -277,7 +277,7 @@ static int put_addr(struct sk_buff *skb, int type, u8 family,
 }
 
 VISIBLE_IF_KUNIT int tcpstate_nl_put_flow(struct sk_buff *skb,
-					  const struct tcpstate_nl_flow *flow)
+					  const struct tcpstate_flow_view *flow)
 {
 	const struct tcpstate_key *key = &flow->key;
 	int c = flow->client_dir, s = !flow->client_dir;
@@ -301,35 +301,6 @@ VISIBLE_IF_KUNIT int tcpstate_nl_put_flow(struct sk_buff *skb,
 			   flow->history[0] ? flow->history : "-"))
 		return -EMSGSIZE;
 	return 0;
-}
-
-/* Copy what get-flows shows of @f; false for a tombstone or an unlinked flow. */
-static bool flow_view(struct tcpstate_flow *f, unsigned long now,
-		      struct tcpstate_nl_flow *view)
-{
-	struct tcpstate_pair pair;
-	u32 last;
-	bool dead;
-
-	spin_lock_bh(&f->lock);
-	dead = tcpstate_flow_is(f, TCPSTATE_FLOW_DEAD);
-	pair = f->pair;
-	if (!dead) {	/* the history is the rcu_head of a dead flow */
-		memcpy(view->history, f->history.letters,
-		       TCPSTATE_HISTORY_LEN);
-		view->age_ms = tcpstate_flow_age_ms(f);
-	}
-	last = f->last;
-	spin_unlock_bh(&f->lock);
-	if (dead || !tcpstate_fsm_live(&pair))
-		return false;
-	view->key = f->key;
-	view->client_dir = pair.client_dir;
-	view->state[TCPSTATE_CLIENT] = pair.end[TCPSTATE_CLIENT].state;
-	view->state[TCPSTATE_SERVER] = pair.end[TCPSTATE_SERVER].state;
-	view->history[TCPSTATE_HISTORY_LEN] = '\0';
-	view->idle_ms = jiffies_to_msecs(tcpstate_since(now, last));
-	return true;
 }
 
 /* ------------------------------------------------------- resumable walks */
@@ -474,10 +445,10 @@ static int show_flow(struct sk_buff *skb, struct netlink_callback *cb,
 		     void *obj)
 {
 	struct walk *w = cb_walk(cb);
-	struct tcpstate_nl_flow view;
+	struct tcpstate_flow_view view;
 	void *hdr;
 
-	if (!flow_view(obj, jiffies, &view) || !tcpstate_nl_match(&w->filter,
+	if (!tcpstate_flow_view(obj, &view) || !tcpstate_nl_match(&w->filter,
 								  &view))
 		return 0;
 	hdr = dump_put(skb, cb, TCPSTATE_CMD_GET_FLOWS);

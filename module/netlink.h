@@ -8,6 +8,7 @@
 #include <linux/types.h>
 #include "parse.h"
 #include "stats.h"
+#include "table.h"
 
 struct tcpstate_net;
 struct tcpstate_lkey;
@@ -53,16 +54,6 @@ struct tcpstate_nl_filter {
 	bool has_addr;
 };
 
-/* A flow as get-flows shows it, copied under its lock. */
-struct tcpstate_nl_flow {
-	struct tcpstate_key key;
-	u8 client_dir;			/* key end of the client */
-	u8 state[TCPSTATE_NROLES];
-	char history[TCPSTATE_HISTORY_LEN + 1];
-	u64 age_ms;
-	u64 idle_ms;
-};
-
 /* What get-stats reports. */
 struct tcpstate_nl_stats {
 	struct tcpstate_snapshot snap;
@@ -81,11 +72,11 @@ int tcpstate_nl_parse_flows_request(const struct nlattr *head, int len,
 				    struct tcpstate_nl_filter *f,
 				    struct netlink_ext_ack *extack);
 bool tcpstate_nl_match(const struct tcpstate_nl_filter *f,
-		       const struct tcpstate_nl_flow *flow);
+		       const struct tcpstate_flow_view *flow);
 int tcpstate_nl_put_stats(struct sk_buff *skb,
 			  const struct tcpstate_nl_stats *st);
 int tcpstate_nl_put_flow(struct sk_buff *skb,
-			 const struct tcpstate_nl_flow *flow);
+			 const struct tcpstate_flow_view *flow);
 int tcpstate_nl_put_alarm(struct sk_buff *skb,
 			  const struct tcpstate_alarm *alarm);
 int tcpstate_nl_flows_begin(struct netlink_callback *cb,

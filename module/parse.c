@@ -28,23 +28,43 @@ static bool options_valid(const u8 *opt, unsigned int len)
 	return true;
 }
 
-/* Sort the endpoints so that both directions share one key. */
-static void set_key(struct tcpstate_pkt *pkt, u8 family, const void *saddr,
-		    const void *daddr, size_t alen, const struct tcphdr *th)
+/* Addresses in network order, @words 32-bit words: <0, 0 or >0. */
+static int addr_cmp(const __be32 *a, const __be32 *b, int words)
 {
+	int i;
+
+	for (i = 0; i < words; i++)
+		if (a[i] != b[i])
+			return ntohl(a[i]) > ntohl(b[i]) ? 1 : -1;
+	return 0;
+}
+
+/*
+ * Sort the endpoints so that both directions share one key. Word by word:
+ * this runs on every segment, and memcmp()/memcpy() are calls on UML.
+ */
+static void set_key(struct tcpstate_pkt *pkt, u8 family, const void *saddr,
+		    const void *daddr, int words, const struct tcphdr *th)
+{
+	const __be32 *src = saddr, *dst = daddr;
 	struct tcpstate_key *key = &pkt->key;
-	int cmp = memcmp(saddr, daddr, alen);
+	int cmp = addr_cmp(src, dst, words);
+	int i;
 	u8 dir;
 
 	if (!cmp)
 		cmp = (int)ntohs(th->source) - (int)ntohs(th->dest);
 	dir = cmp > 0;
-	memset(key, 0, sizeof(*key));
-	key->family = family;
-	memcpy(&key->addr[dir], saddr, alen);
-	memcpy(&key->addr[!dir], daddr, alen);
+	for (i = 0; i < 4; i++) {
+		key->addr[dir].s6_addr32[i] = i < words ? src[i] : 0;
+		key->addr[!dir].s6_addr32[i] = i < words ? dst[i] : 0;
+	}
 	key->port[dir] = th->source;
 	key->port[!dir] = th->dest;
+	key->family = family;
+	key->pad[0] = 0;
+	key->pad[1] = 0;
+	key->pad[2] = 0;
 	pkt->seg.dir = dir;
 }
 
@@ -52,7 +72,7 @@ static enum tcpstate_parse parse_tcp(const struct sk_buff *skb,
 				     unsigned int thoff,
 				     struct tcpstate_pkt *pkt, u8 family,
 				     const void *saddr, const void *daddr,
-				     size_t alen)
+				     int words)
 {
 	u8 buf[MAX_TCP_OPTION_SPACE];
 	const struct tcphdr *th;
@@ -77,7 +97,7 @@ static enum tcpstate_parse parse_tcp(const struct sk_buff *skb,
 	pkt->seg.len = skb->len - thoff - doff;
 	pkt->seg.win = ntohs(th->window);
 	pkt->seg.flags = ((const u8 *)th)[13];
-	set_key(pkt, family, saddr, daddr, alen, th);
+	set_key(pkt, family, saddr, daddr, words, th);
 	return TCPSTATE_TCP;
 }
 
@@ -95,7 +115,7 @@ static enum tcpstate_parse parse_ipv4(const struct sk_buff *skb,
 	if (iph->ihl < 5 || ip_is_fragment(iph))
 		return TCPSTATE_MALFORMED;
 	return parse_tcp(skb, nhoff + iph->ihl * 4, pkt, AF_INET, &iph->saddr,
-			 &iph->daddr, sizeof(iph->saddr));
+			 &iph->daddr, 1);
 }
 
 /* The chain stops at a fragment that is not the first: what does it carry? */
@@ -166,7 +186,7 @@ static enum tcpstate_parse parse_ipv6(const struct sk_buff *skb,
 	if (fragmented(skb, ip6h->nexthdr, nhoff + sizeof(*ip6h), thoff))
 		return TCPSTATE_MALFORMED;
 	return parse_tcp(skb, thoff, pkt, AF_INET6, &ip6h->saddr, &ip6h->daddr,
-			 sizeof(ip6h->saddr));
+			 4);
 }
 
 enum tcpstate_parse tcpstate_parse(const struct sk_buff *skb, u8 family,

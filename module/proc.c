@@ -144,38 +144,19 @@ static void show_endpoint(struct seq_file *seq, u8 family,
 
 static int flows_show(struct seq_file *seq, void *v)
 {
-	struct tcpstate_flow *flow = v;
-	struct tcpstate_history history = {};
-	struct tcpstate_pair pair;
-	u64 age_ms = 0;
-	u32 last;
-	bool dead;
+	struct tcpstate_flow_view f;
 
-	spin_lock_bh(&flow->lock);
-	dead = tcpstate_flow_is(flow, TCPSTATE_FLOW_DEAD);
-	pair = flow->pair;
-	if (!dead) {	/* the history is the rcu_head of a dead flow */
-		history = flow->history;
-		age_ms = tcpstate_flow_age_ms(flow);
-	}
-	last = flow->last;
-	spin_unlock_bh(&flow->lock);
-	/* Tombstones are not flows; an unlinked flow is gone. */
-	if (dead || !tcpstate_fsm_live(&pair))
-		return SEQ_SKIP;
-
-	show_endpoint(seq, flow->key.family, &flow->key.addr[pair.client_dir],
-		      flow->key.port[pair.client_dir]);
+	if (!tcpstate_flow_view(v, &f))
+		return SEQ_SKIP;	/* tombstones are not flows */
+	show_endpoint(seq, f.key.family, &f.key.addr[f.client_dir],
+		      f.key.port[f.client_dir]);
 	seq_putc(seq, ' ');
-	show_endpoint(seq, flow->key.family, &flow->key.addr[!pair.client_dir],
-		      flow->key.port[!pair.client_dir]);
-	seq_printf(seq, " %s %s %llu %u %.*s\n",
-		   tcpstate_state_names[pair.end[TCPSTATE_CLIENT].state],
-		   tcpstate_state_names[pair.end[TCPSTATE_SERVER].state],
-		   age_ms,
-		   jiffies_to_msecs(tcpstate_since(tcpstate_jiffies(), last)),
-		   TCPSTATE_HISTORY_LEN,
-		   history.letters[0] ? history.letters : "-");
+	show_endpoint(seq, f.key.family, &f.key.addr[!f.client_dir],
+		      f.key.port[!f.client_dir]);
+	seq_printf(seq, " %s %s %llu %llu %s\n",
+		   tcpstate_state_names[f.state[TCPSTATE_CLIENT]],
+		   tcpstate_state_names[f.state[TCPSTATE_SERVER]],
+		   f.age_ms, f.idle_ms, f.history[0] ? f.history : "-");
 	return 0;
 }
 

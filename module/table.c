@@ -100,7 +100,6 @@ static struct tcpstate_flow *flow_create(struct tcpstate_net *tn,
 					 bool *completes)
 {
 	struct tcpstate_flow *flow, *old;
-	u64 created;
 
 	if (!may_create(tn, pkt, completes))
 		return NULL;
@@ -114,10 +113,8 @@ static struct tcpstate_flow *flow_create(struct tcpstate_net *tn,
 		goto uncount;
 	flow->key = pkt->key;
 	spin_lock_init(&flow->lock);
-	created = get_jiffies_64();
-	flow->created = (u32)created;
-	flow->created_hi = (u16)(created >> 32);
-	flow->last = flow->created;
+	flow->created = tcpstate_created_now();
+	flow->last = tcpstate_jiffies();
 	old = rhashtable_lookup_get_insert_fast(&tn->table.flows, &flow->node,
 						flow_params);
 	if (!old) {
@@ -134,6 +131,29 @@ uncount:
 untracked:
 	tcpstate_count(tn, TCPSTATE_CTR_untracked, 1);
 	return NULL;
+}
+
+/* Copy what is shown of @flow; false for a tombstone or an unlinked flow. */
+bool tcpstate_flow_view(struct tcpstate_flow *flow,
+			struct tcpstate_flow_view *view)
+{
+	bool shown;
+
+	spin_lock_bh(&flow->lock);
+	/* A dead flow's history, created and last are its rcu_head. */
+	shown = !tcpstate_flow_is(flow, TCPSTATE_FLOW_DEAD) &&
+		tcpstate_fsm_live(&flow->pair);
+	if (shown) {
+		view->client_dir = flow->pair.client_dir;
+		flow_states(flow, view->state);
+		tcpstate_history_string(&flow->history, view->history);
+		view->age_ms = tcpstate_flow_age_ms(flow);
+		view->idle_ms = jiffies_to_msecs(tcpstate_since(tcpstate_jiffies(),
+								flow->last));
+	}
+	spin_unlock_bh(&flow->lock);
+	view->key = flow->key;
+	return shown;
 }
 
 /* A client on this host waiting for an answer (the syn_sent detector). */
@@ -214,7 +234,7 @@ static bool flow_apply(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 	flow_moved(tn, flow, from, from_client_dir, from_out, to, note, now);
 	if (!(events & (TCPSTATE_EV_INVALID | TCPSTATE_EV_IGNORED))) {
 		if (events & TCPSTATE_EV_INCARNATION)
-			memset(&flow->history, 0, sizeof(flow->history));
+			flow->history.bits = 0;
 		tcpstate_history_add(&flow->history,
 				     tcpstate_fsm_role(&flow->pair, s->dir), s);
 		flow->last = now;

@@ -5,6 +5,7 @@
 
 #include <linux/rhashtable.h>
 #include <linux/spinlock.h>
+#include <linux/jiffies.h>
 #include <linux/workqueue.h>
 #include "fsm.h"
 #include "parse.h"
@@ -12,24 +13,23 @@
 struct tcpstate_net;
 
 /*
- * 112 bytes on x86-64. The rcu_head shares its place with the history:
- * a flow is unlinked and marked dead under its lock before call_rcu(),
- * and whoever reads the history takes the lock and checks dead first.
+ * 104 bytes on x86-64: 39 a page. Once a flow is unlinked and marked dead
+ * under its lock, its rcu_head takes the place of what only a live flow
+ * needs; whoever reads those takes the lock and checks dead first.
  */
 struct tcpstate_flow {
 	struct rhash_head node;
 	struct tcpstate_key key;
-	spinlock_t lock;	/* serialises segments of this flow */
-	u32 created;		/* jiffies_64 at creation, bits 0..31 */
+	spinlock_t lock;		/* serialises segments of this flow */
+	struct tcpstate_pair pair;	/* its flags hold TCPSTATE_FLOW_* too */
 	union {
 		struct {				/* while linked */
 			struct tcpstate_history history;
-			u16 created_hi;			/* bits 32..47 */
+			u32 created;	/* tcpstate_created_now() */
+			u32 last;	/* jiffies of the last valid segment */
 		};
 		struct rcu_head rcu;			/* once dead */
 	};
-	struct tcpstate_pair pair;	/* its flags hold TCPSTATE_FLOW_* too */
-	u32 last;		/* jiffies of the last valid segment */
 };
 
 /* The table's bits of a flow, in the pair's TCPSTATE_PAIR_OWNER bits. */
@@ -55,7 +55,7 @@ static inline void tcpstate_flow_assign(struct tcpstate_flow *flow, u8 bit,
 /*
  * Idle times are the low 32 bits of jiffies: 49 days at HZ=1000, longer
  * than any timeout (INT_MAX ms, 24.8 days, at most); differences are
- * taken modulo 2^32, as signed. A flow's age may be older: it keeps 48 bits.
+ * taken modulo 2^32, as signed.
  */
 static inline u32 tcpstate_jiffies(void)
 {
@@ -70,13 +70,39 @@ static inline unsigned long tcpstate_since(u32 now, u32 then)
 	return d > 0 ? d : 0;
 }
 
-/* Called with the flow locked and not dead (the history's place). */
+/*
+ * Creation times are milliseconds since boot in steps of 64 ms: 32 bits
+ * last 8.7 years, and an age is at most 63 ms too old, never younger
+ * than the idle time.
+ */
+#define TCPSTATE_CREATED_SHIFT	6
+
+static inline u32 tcpstate_created_now(void)
+{
+	return jiffies64_to_msecs(get_jiffies_64()) >> TCPSTATE_CREATED_SHIFT;
+}
+
+/* Called with the flow locked and not dead (created is in the union). */
 static inline u64 tcpstate_flow_age_ms(const struct tcpstate_flow *flow)
 {
-	u64 created = (u64)flow->created_hi << 32 | flow->created;
+	u64 now = jiffies64_to_msecs(get_jiffies_64());
+	u64 then = (u64)flow->created << TCPSTATE_CREATED_SHIFT;
 
-	return jiffies64_to_msecs(get_jiffies_64() - created);
+	return (now - then) & GENMASK_ULL(31 + TCPSTATE_CREATED_SHIFT, 0);
 }
+
+/* A flow as the files and get-flows show it, copied under its lock. */
+struct tcpstate_flow_view {
+	struct tcpstate_key key;
+	u8 client_dir;			/* key end of the client */
+	u8 state[TCPSTATE_NROLES];
+	char history[TCPSTATE_HISTORY_LEN + 1];
+	u64 age_ms;
+	u64 idle_ms;
+};
+
+bool tcpstate_flow_view(struct tcpstate_flow *flow,
+			struct tcpstate_flow_view *view);
 
 struct tcpstate_table {
 	struct rhashtable flows;
