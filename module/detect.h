@@ -93,6 +93,7 @@ static inline void tcpstate_detect_flush(struct tcpstate_net *tn,
 	if (note->syn || note->handshakes)
 		tcpstate_detect_deliver(tn, note, now);
 }
+
 void tcpstate_detect_server_move(struct tcpstate_net *tn,
 				 const struct tcpstate_key *key,
 				 int from_end, u8 from, int to_end, u8 to,
