@@ -205,6 +205,54 @@ static void table_collect_late_clock(struct kunit *test)
 	tcpstate_test_teardown(tn);
 }
 
+/* View every entry of @tn's table into @v (the last shown): how many shown. */
+static int view_all(struct tcpstate_net *tn, struct tcpstate_flow_view *v,
+		    int *entries)
+{
+	struct tcpstate_flow_view one;
+	struct rhashtable_iter iter;
+	struct tcpstate_flow *flow;
+	int shown = 0;
+
+	*entries = 0;
+	rhashtable_walk_enter(&tn->table.flows, &iter);
+	rhashtable_walk_start(&iter);
+	while ((flow = rhashtable_walk_next(&iter)) && !IS_ERR(flow)) {
+		(*entries)++;
+		if (tcpstate_flow_view(flow, &one)) {
+			*v = one;
+			shown++;
+		}
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	return shown;
+}
+
+/* What the files and get-flows show of a flow; tombstones not at all. */
+static void table_flow_view(struct kunit *test)
+{
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 100);
+	struct tcpstate_flow_view v;
+	int entries;
+
+	tcpstate_test_handshake(tn, 40000);
+	tcpstate_test_handshake(tn, 40001);
+	tcpstate_test_feed(tn, 40001, true, T_RST, 5001, 0);
+	KUNIT_ASSERT_EQ(test, view_all(tn, &v, &entries), 1);
+	KUNIT_EXPECT_EQ(test, entries, 2);
+	KUNIT_EXPECT_EQ(test, v.key.port[v.client_dir], htons(40000));
+	KUNIT_EXPECT_EQ(test, v.key.port[!v.client_dir], htons(80));
+	KUNIT_EXPECT_EQ(test, v.state[TCPSTATE_CLIENT], TCPSTATE_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, v.state[TCPSTATE_SERVER], TCPSTATE_ESTABLISHED);
+	KUNIT_EXPECT_STREQ(test, v.history, "ShA");
+	/* Creation is kept in 64 ms steps: never younger than the idle time. */
+	KUNIT_EXPECT_GE(test, v.age_ms, v.idle_ms);
+	KUNIT_EXPECT_LT(test, v.age_ms,
+			v.idle_ms + 64 + jiffies_to_msecs(HZ / 10));
+	tcpstate_test_teardown(tn);
+}
+
 static void table_time_wait_expiry(struct kunit *test)
 {
 	struct tcpstate_net *tn = tcpstate_test_setup(test, 100);
@@ -237,6 +285,7 @@ static struct kunit_case table_cases[] = {
 	KUNIT_CASE(table_idle_timeout),
 	KUNIT_CASE(table_time_wait_expiry),
 	KUNIT_CASE(table_collect_late_clock),
+	KUNIT_CASE(table_flow_view),
 	{}
 };
 

@@ -137,6 +137,7 @@ untracked:
 bool tcpstate_flow_view(struct tcpstate_flow *flow,
 			struct tcpstate_flow_view *view)
 {
+	u64 now = get_jiffies_64();	/* one clock for age and idle time */
 	bool shown;
 
 	spin_lock_bh(&flow->lock);
@@ -147,8 +148,8 @@ bool tcpstate_flow_view(struct tcpstate_flow *flow,
 		view->client_dir = flow->pair.client_dir;
 		flow_states(flow, view->state);
 		tcpstate_history_string(&flow->history, view->history);
-		view->age_ms = tcpstate_flow_age_ms(flow);
-		view->idle_ms = jiffies_to_msecs(tcpstate_since(tcpstate_jiffies(),
+		view->age_ms = tcpstate_flow_age_ms(flow, now);
+		view->idle_ms = jiffies_to_msecs(tcpstate_since((u32)now,
 								flow->last));
 	}
 	spin_unlock_bh(&flow->lock);

@@ -82,13 +82,14 @@ static inline u32 tcpstate_created_now(void)
 	return jiffies64_to_msecs(get_jiffies_64()) >> TCPSTATE_CREATED_SHIFT;
 }
 
-/* Called with the flow locked and not dead (created is in the union). */
-static inline u64 tcpstate_flow_age_ms(const struct tcpstate_flow *flow)
+/* At jiffies_64 @now; the flow locked, not dead (created is in the union). */
+static inline u64 tcpstate_flow_age_ms(const struct tcpstate_flow *flow,
+				       u64 now)
 {
-	u64 now = jiffies64_to_msecs(get_jiffies_64());
 	u64 then = (u64)flow->created << TCPSTATE_CREATED_SHIFT;
 
-	return (now - then) & GENMASK_ULL(31 + TCPSTATE_CREATED_SHIFT, 0);
+	return (jiffies64_to_msecs(now) - then) &
+	       GENMASK_ULL(31 + TCPSTATE_CREATED_SHIFT, 0);
 }
 
 /* A flow as the files and get-flows show it, copied under its lock. */
