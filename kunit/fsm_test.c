@@ -22,6 +22,7 @@ struct step {
 	u16 win;
 	u8 a, b;	/* expected states of A and B */
 	u32 events;	/* events that must be reported (others may be) */
+	u8 hints;	/* TCPSTATE_HINT_* the table would supply */
 };
 
 #define WIN 1000
@@ -30,6 +31,12 @@ struct step {
 	  .a = sa, .b = sb, .events = ev }
 
 #define EV(x) TCPSTATE_EV_##x
+
+/* A local sender's RST, with no socket left to own the tuple. */
+#define SEG_GONE(f, fl, s, k, l, sa, sb, ev) \
+	{ .from = f, .flags = fl, .seq = s, .ack = k, .len = l, .win = WIN, \
+	  .a = sa, .b = sb, .events = ev, \
+	  .hints = TCPSTATE_HINT_SENDER_GONE }
 
 /* ISNs: A 1000, B 5000. Most scenarios start with this handshake. */
 static const struct step handshake[] = {
@@ -168,7 +175,98 @@ static const struct step invalid_flags[] = {
 	    EV(INVALID)),
 	SEG(A, TCPSTATE_F_FIN | TCPSTATE_F_PSH | TCPSTATE_F_URG, 1001, 0, 0,
 	    S_ES, S_ES, EV(INVALID)),
-	SEG(A, F_FA | TCPSTATE_F_SYN, 1001, 5001, 0, S_ES, S_ES, EV(INVALID)),
+	/* A SYN-ACK inside a live connection: Linux only challenges it. */
+	SEG(A, F_FA | TCPSTATE_F_SYN, 1001, 5001, 0, S_ES, S_ES, 0),
+};
+
+/* In the window of a request socket but not its exact seq: challenged. */
+static const struct step rst_syn_rcvd_inexact[] = {
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
+	SEG(A, F_R, 1002, 0, 0, S_SS, S_SR, EV(INVALID)),
+	SEG(A, F_R, 1500, 0, 0, S_SS, S_SR, EV(INVALID)),
+	SEG(A, F_R, 1001, 0, 0, S_SS, S_CL, EV(RESET)),
+	SEG(A, F_R, 1001, 0, 0, S_SS, S_CL, EV(INVALID)),	/* a duplicate */
+};
+
+/* A Fast Open SYN with 20 bytes: its refusal acknowledges them. */
+static const struct step fastopen_refused[] = {
+	SEG(A, F_S, 1000, 0, 20, S_SS, S_LI, 0),
+	SEG(B, F_RA, 0, 1022, 0, S_SS, S_LI, EV(INVALID)),	/* beyond */
+	SEG(B, F_RA, 0, 1000, 0, S_SS, S_LI, EV(INVALID)),	/* before */
+	SEG(B, F_RA, 0, 1021, 0, S_CL, S_CL, EV(RESET)),
+};
+
+/* A Fast Open child reset by its closing listener (RST|ACK, data acked). */
+static const struct step fastopen_child_reset[] = {
+	SEG(A, F_S, 1000, 0, 20, S_SS, S_LI, 0),
+	SEG(B, F_SA, 5000, 1021, 0, S_SS, S_SR, 0),
+	SEG(B, F_RA, 5001, 1021, 0, S_CL, S_CL, EV(RESET)),
+};
+
+/* A client closed in SYN_SENT answers the SYN-ACK with a RST: gone. */
+static const struct step syn_sent_closed[] = {
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
+	SEG_GONE(A, F_R, 1001, 0, 0, S_CL, S_CL, EV(RESET)),
+};
+
+/* SYN|ACK|FIN with data: the client takes the SYN-ACK, drops the rest. */
+static const struct step synack_fin[] = {
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(B, F_SA | TCPSTATE_F_FIN, 5000, 1001, 10, S_SS, S_F1, 0),
+	SEG(A, F_A, 1001, 5001, 0, S_ES, S_F1, EV(HANDSHAKE)),
+	SEG(B, F_FA, 5001, 1001, 10, S_CW, S_F1, 0),	/* sent again */
+	SEG(A, F_A, 1001, 5012, 0, S_CW, S_F2, 0),
+	SEG(A, F_FA, 1001, 5012, 0, S_LA, S_TW, 0),
+};
+
+/* An ACK of data its receiver never sent: dropped whole, FIN included. */
+static const struct step ack_unsent[] = {
+	SEG(A, F_FA, 1001, 5100, 0, S_ES, S_ES, EV(INVALID)),
+	SEG(A, F_A, 1001, 5001, 10, S_ES, S_ES, 0),
+	SEG(B, F_FA, 5001, 1011, 0, S_CW, S_F1, 0),
+	/* Data after its FIN does not move where the FIN sits. */
+	SEG(B, F_A, 5002, 1011, 50, S_CW, S_F1, 0),
+	SEG(A, F_A, 1011, 5052, 0, S_CW, S_F1, EV(INVALID)),
+	SEG(A, F_A, 1011, 5002, 0, S_CW, S_F2, 0),
+};
+
+/* Probes keep the books: B's probe carries the ack of A's data. */
+static const struct step keepalive_after_delayed_ack[] = {
+	SEG(A, F_A, 1001, 5001, 10, S_ES, S_ES, 0),
+	SEG(B, F_A, 5000, 1011, 0, S_ES, S_ES, EV(KEEPALIVE)),
+	SEG(A, F_A, 1010, 5001, 0, S_ES, S_ES, EV(KEEPALIVE)),
+	{ .from = B, .flags = F_A, .seq = 5000, .ack = 1011, .win = 0,
+	  .a = S_ES, .b = S_ES, .events = EV(KEEPALIVE) },
+	SEG(A, F_A, 1010, 5001, 1, S_ES, S_ES, EV(ZERO_WINDOW_PROBE)),
+};
+
+/* A router sees only the client: its ACK stands for the SYN-ACK. */
+static const struct step one_way_client[] = {
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(A, F_A, 1001, 5001, 0, S_ES, S_ES, EV(HANDSHAKE)),
+	SEG(A, F_A, 1001, 5001, 100, S_ES, S_ES, 0),
+	SEG(A, F_A, 1101, 8001, 0, S_ES, S_ES, 0),	/* acks unseen data */
+	SEG(A, F_FA, 1101, 8001, 0, S_F1, S_CW, 0),
+	SEG(A, F_A, 1102, 8001, 0, S_F1, S_CW, 0),
+	SEG(A, F_A, 1102, 8002, 0, S_TW, S_CL, 0),	/* the server's FIN */
+};
+
+/* The same segments to a server of this host: a spoofed SYN + ACK. */
+static const struct step one_way_local[] = {
+	SEG(A, F_S, 1000, 0, 0, S_SS, S_LI, 0),
+	SEG(A, F_A, 1001, 5001, 0, S_SS, S_LI, 0),
+	SEG(A, F_A, 1001, 5001, 100, S_SS, S_LI, 0),
+};
+
+/* A router sees only the server, which closes first. */
+static const struct step one_way_server[] = {
+	SEG(B, F_SA, 5000, 1001, 0, S_SS, S_SR, 0),
+	SEG(B, F_A, 5001, 1001, 100, S_ES, S_ES, EV(HANDSHAKE)),
+	SEG(B, F_A, 5101, 1201, 0, S_ES, S_ES, 0),	/* acks unseen data */
+	SEG(B, F_FA, 5101, 1201, 0, S_CW, S_F1, 0),
+	SEG(B, F_A, 5102, 1202, 0, S_CL, S_TW, 0),	/* the client's FIN */
 };
 
 static const struct step pickup[] = {
@@ -196,6 +294,7 @@ struct scenario {
 	int n;
 	u8 port_client_dir;
 	bool after_handshake;	/* run handshake[] first */
+	bool remote;		/* ends never seen are not local */
 };
 
 static const struct scenario scenarios[] = {
@@ -218,6 +317,19 @@ static const struct scenario scenarios[] = {
 	{ "pickup", pickup, ARRAY_SIZE(pickup), 0, false },
 	{ "synack_first", synack_first, ARRAY_SIZE(synack_first), 1, false },
 	{ "rst_close_wait", rst_close_wait, ARRAY_SIZE(rst_close_wait), 1, true },
+	{ "rst_syn_rcvd_inexact", rst_syn_rcvd_inexact,
+	  ARRAY_SIZE(rst_syn_rcvd_inexact), 1, false },
+	{ "fastopen_refused", fastopen_refused, ARRAY_SIZE(fastopen_refused), 1, false },
+	{ "fastopen_child_reset", fastopen_child_reset,
+	  ARRAY_SIZE(fastopen_child_reset), 1, false },
+	{ "syn_sent_closed", syn_sent_closed, ARRAY_SIZE(syn_sent_closed), 1, false },
+	{ "synack_fin", synack_fin, ARRAY_SIZE(synack_fin), 1, false },
+	{ "ack_unsent", ack_unsent, ARRAY_SIZE(ack_unsent), 1, true },
+	{ "keepalive_after_delayed_ack", keepalive_after_delayed_ack,
+	  ARRAY_SIZE(keepalive_after_delayed_ack), 1, true },
+	{ "one_way_client", one_way_client, ARRAY_SIZE(one_way_client), 1, false, true },
+	{ "one_way_local", one_way_local, ARRAY_SIZE(one_way_local), 1, false, false },
+	{ "one_way_server", one_way_server, ARRAY_SIZE(one_way_server), 1, false, true },
 };
 
 static void scenario_desc(const struct scenario *s, char *desc)
@@ -255,11 +367,16 @@ static void check_gauges(struct kunit *test, struct tcpstate_net *tn,
 	}
 }
 
+/* As the flow table does: place an end never seen, when asked. */
 static u32 apply_step(struct tcpstate_pair *p, bool *born,
-		      const struct tcpstate_seg *seg, u8 port_client_dir)
+		      const struct tcpstate_seg *seg, u8 port_client_dir,
+		      bool remote)
 {
-	if (*born)
+	if (*born) {
+		if (tcpstate_fsm_wants(p, seg) & TCPSTATE_WANT_PLACE)
+			tcpstate_fsm_place(p, !seg->dir, remote);
 		return tcpstate_fsm_step(p, seg);
+	}
 	if (tcpstate_fsm_classify(seg->flags) < TCPSTATE_OPEN_SYN)
 		return TCPSTATE_EV_INVALID;
 	*born = true;
@@ -269,7 +386,8 @@ static u32 apply_step(struct tcpstate_pair *p, bool *born,
 /* Apply @n steps to @p, checking states, events and gauges after each. */
 static void run_steps(struct kunit *test, struct tcpstate_net *tn,
 		      struct tcpstate_pair *p, bool *born,
-		      const struct step *steps, int n, u8 port_client_dir)
+		      const struct step *steps, int n, u8 port_client_dir,
+		      bool remote)
 {
 	int i;
 
@@ -278,10 +396,11 @@ static void run_steps(struct kunit *test, struct tcpstate_net *tn,
 		struct tcpstate_seg seg = {
 			.seq = st->seq, .ack = st->ack, .len = st->len,
 			.win = st->win, .flags = st->flags, .dir = st->from,
+			.hints = st->hints,
 		};
 		u8 before[2] = { p->end[0].state, p->end[1].state };
 		u8 old_a = state_of(p, A), old_b = state_of(p, B);
-		u32 ev = apply_step(p, born, &seg, port_client_dir);
+		u32 ev = apply_step(p, born, &seg, port_client_dir, remote);
 		u8 after[2] = { p->end[0].state, p->end[1].state };
 
 		local_bh_disable();
@@ -313,8 +432,9 @@ static void fsm_scenario(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, tcpstate_stats_init(tn), 0);
 	if (sc->after_handshake)
 		run_steps(test, tn, &p, &born, handshake,
-			  ARRAY_SIZE(handshake), sc->port_client_dir);
-	run_steps(test, tn, &p, &born, sc->steps, sc->n, sc->port_client_dir);
+			  ARRAY_SIZE(handshake), sc->port_client_dir, false);
+	run_steps(test, tn, &p, &born, sc->steps, sc->n, sc->port_client_dir,
+		  sc->remote);
 	tcpstate_stats_exit(tn);
 }
 
@@ -359,6 +479,8 @@ static void fsm_classify(struct kunit *test)
 			TCPSTATE_OPEN_INVALID);
 	KUNIT_EXPECT_EQ(test, tcpstate_fsm_classify(F_S | TCPSTATE_F_FIN),
 			TCPSTATE_OPEN_INVALID);
+	KUNIT_EXPECT_EQ(test, tcpstate_fsm_classify(F_SA | TCPSTATE_F_FIN),
+			TCPSTATE_OPEN_SYNACK);
 	KUNIT_EXPECT_EQ(test, tcpstate_fsm_classify(F_S), TCPSTATE_OPEN_SYN);
 	KUNIT_EXPECT_EQ(test, tcpstate_fsm_classify(F_SA), TCPSTATE_OPEN_SYNACK);
 	KUNIT_EXPECT_EQ(test, tcpstate_fsm_classify(F_FA), TCPSTATE_OPEN_PICKUP);
@@ -411,6 +533,65 @@ static void fsm_history_full(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, buf, "sShHaAdDfFrR");
 }
 
+/* The seeds' case, then its RST once more: one reset, one invalid. */
+static void fsm_duplicate_rst(struct kunit *test)
+{
+	struct tcpstate_pair p = {};
+	u32 ev, resets = 0, invalid = 0;
+	bool born = false;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(handshake); i++) {
+		struct tcpstate_seg seg = {
+			.seq = handshake[i].seq, .ack = handshake[i].ack,
+			.flags = handshake[i].flags, .dir = handshake[i].from,
+			.win = WIN,
+		};
+
+		apply_step(&p, &born, &seg, 1, false);
+	}
+	for (i = 0; i < 6; i++) {
+		const struct step *st = &tw_reuse_refused[i];
+		struct tcpstate_seg seg = {
+			.seq = st->seq, .ack = st->ack, .flags = st->flags,
+			.dir = st->from, .win = WIN,
+		};
+
+		ev = apply_step(&p, &born, &seg, 1, false);
+		resets += !!(ev & EV(RESET));
+		invalid += !!(ev & EV(INVALID));
+	}
+	KUNIT_EXPECT_EQ(test, resets, 1u);
+	KUNIT_EXPECT_EQ(test, invalid, 0u);
+	ev = apply_step(&p, &born, &(struct tcpstate_seg){ .seq = 1002,
+			.flags = F_R, .dir = A }, 1, false);
+	KUNIT_EXPECT_EQ(test, ev, (u32)EV(INVALID));
+	KUNIT_EXPECT_EQ(test, state_of(&p, A), S_SS);
+	KUNIT_EXPECT_EQ(test, state_of(&p, B), S_CL);
+}
+
+/* Letters swap case with the roles: upper case stays the client's. */
+static void fsm_history_swap(struct kunit *test)
+{
+	struct tcpstate_seg syn = { .flags = F_S }, sa = { .flags = F_SA };
+	struct tcpstate_history h = {};
+	char buf[TCPSTATE_HISTORY_LEN + 1];
+
+	tcpstate_history_add(&h, TCPSTATE_CLIENT, &syn);
+	tcpstate_history_add(&h, TCPSTATE_SERVER, &sa);
+	tcpstate_history_swap(&h);
+	KUNIT_EXPECT_EQ(test, tcpstate_history_string(&h, buf), 2);
+	KUNIT_EXPECT_STREQ(test, buf, "sH");
+	/* What each role has seen swaps too: no letter twice. */
+	tcpstate_history_add(&h, TCPSTATE_SERVER, &syn);
+	tcpstate_history_add(&h, TCPSTATE_CLIENT, &syn);
+	KUNIT_EXPECT_EQ(test, tcpstate_history_string(&h, buf), 3);
+	KUNIT_EXPECT_STREQ(test, buf, "sHS");
+	tcpstate_history_swap(&h);
+	tcpstate_history_swap(&h);
+	KUNIT_EXPECT_STREQ(test, (tcpstate_history_string(&h, buf), buf), "sHS");
+}
+
 /* The arrows of RFC 793's diagram (as DESIGN.md models them) all covered. */
 static void fsm_covers_rfc793(struct kunit *test)
 {
@@ -442,6 +623,8 @@ static struct kunit_case fsm_cases[] = {
 	KUNIT_CASE(fsm_classify),
 	KUNIT_CASE(fsm_history),
 	KUNIT_CASE(fsm_history_full),
+	KUNIT_CASE(fsm_history_swap),
+	KUNIT_CASE(fsm_duplicate_rst),
 	KUNIT_CASE(fsm_covers_rfc793),
 	{}
 };

@@ -113,7 +113,7 @@ static void parse_ipv4_syn(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pkt.seg.flags, 0x02);
 	KUNIT_EXPECT_EQ(test, pkt.seg.win, 512);
 	KUNIT_EXPECT_EQ(test, pkt.seg.len, 0u);
-	KUNIT_EXPECT_EQ(test, pkt.gso_segs, 1);
+	KUNIT_EXPECT_EQ(test, pkt.gso_segs, 1u);
 	KUNIT_EXPECT_EQ(test, pkt.thoff, 20u);
 	t.reply = true;
 	KUNIT_ASSERT_EQ(test, parse(ipv4(test, &t, IPPROTO_TCP, 0),
@@ -138,7 +138,52 @@ static void parse_payload_and_gso(struct kunit *test)
 	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
 	KUNIT_ASSERT_EQ(test, parse(skb, NFPROTO_IPV4, &pkt), TCPSTATE_TCP);
 	KUNIT_EXPECT_EQ(test, pkt.seg.len, 100u);
-	KUNIT_EXPECT_EQ(test, pkt.gso_segs, 2);
+	KUNIT_EXPECT_EQ(test, pkt.gso_segs, 2u);
+}
+
+/* virtio-net and tun leave gso_segs 0: payload / gso_size, rounded up. */
+static void parse_gso_segs_unset(struct kunit *test)
+{
+	struct tcp_spec t = { .flags = 0x10, .payload = 100 };
+	struct sk_buff *skb = ipv4(test, &t, IPPROTO_TCP, 0);
+	struct tcpstate_pkt pkt;
+
+	skb_shinfo(skb)->gso_size = 30;
+	skb_shinfo(skb)->gso_segs = 0;
+	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+	KUNIT_ASSERT_EQ(test, parse(skb, NFPROTO_IPV4, &pkt), TCPSTATE_TCP);
+	KUNIT_EXPECT_EQ(test, pkt.gso_segs, 4u);
+	t.reply = true;
+	skb = ipv6(test, &t, 0, 0, 0);
+	skb_shinfo(skb)->gso_size = 50;
+	skb_shinfo(skb)->gso_segs = 0;
+	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV6;
+	KUNIT_ASSERT_EQ(test, parse(skb, NFPROTO_IPV6, &pkt), TCPSTATE_TCP);
+	KUNIT_EXPECT_EQ(test, pkt.gso_segs, 2u);
+}
+
+/* No Next Header: a chain that ends without TCP is not a TCP segment. */
+static void parse_ipv6_no_next_header(struct kunit *test)
+{
+	struct tcp_spec t = { .flags = 0x10 };
+	struct tcpstate_pkt pkt;
+	struct sk_buff *skb;
+
+	skb = ipv6(test, &t, 0, 0, 0);
+	ipv6_hdr(skb)->nexthdr = NEXTHDR_NONE;
+	KUNIT_EXPECT_EQ(test, parse(skb, NFPROTO_IPV6, &pkt),
+			TCPSTATE_NOT_TCP);
+	skb = ipv6(test, &t, NEXTHDR_DEST, 8, 0);
+	skb_network_header(skb)[sizeof(struct ipv6hdr)] = NEXTHDR_NONE;
+	KUNIT_EXPECT_EQ(test, parse(skb, NFPROTO_IPV6, &pkt),
+			TCPSTATE_NOT_TCP);
+	/* Behind a header that overruns the packet it is still malformed. */
+	skb = ipv6(test, &t, NEXTHDR_DEST, 8, 0);
+	skb_network_header(skb)[sizeof(struct ipv6hdr)] = NEXTHDR_NONE;
+	skb_network_header(skb)[sizeof(struct ipv6hdr) + 1] = 200;
+	ipv6_hdr(skb)->nexthdr = NEXTHDR_HOP;
+	KUNIT_EXPECT_EQ(test, parse(skb, NFPROTO_IPV6, &pkt),
+			TCPSTATE_MALFORMED);
 }
 
 /* Hostile TCP headers: each one malformed, never a crash. */
@@ -250,6 +295,8 @@ static void parse_self_connected(struct kunit *test)
 static struct kunit_case parse_cases[] = {
 	KUNIT_CASE(parse_ipv4_syn),
 	KUNIT_CASE(parse_payload_and_gso),
+	KUNIT_CASE(parse_gso_segs_unset),
+	KUNIT_CASE(parse_ipv6_no_next_header),
 	KUNIT_CASE_PARAM(parse_malformed, malformed_gen_params),
 	KUNIT_CASE(parse_ipv4_other),
 	KUNIT_CASE(parse_ipv6_chains),

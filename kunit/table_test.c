@@ -7,6 +7,18 @@
 #include "tcpstate.h"
 #include "tcpstate_test.h"
 
+bool tcpstate_test_clients_local;
+bool tcpstate_test_server_remote;
+
+/* The server 10.0.0.2 is this host's; the clients when they send here. */
+static bool test_addr_local(const struct tcpstate_key *key, int end)
+{
+	bool server = key->addr[end].s6_addr32[0] == htonl(0x0a000002);
+
+	return server ? !tcpstate_test_server_remote :
+			tcpstate_test_clients_local;
+}
+
 struct tcpstate_net *tcpstate_test_setup(struct kunit *test, int max_flows)
 {
 	struct tcpstate_net *tn = kunit_kzalloc(test, sizeof(*tn), GFP_KERNEL);
@@ -18,6 +30,8 @@ struct tcpstate_net *tcpstate_test_setup(struct kunit *test, int max_flows)
 	tn->params.timeout_established_ms = 300000;
 	tn->params.log_alarms = 0;
 	tcpstate_test_clients_local = false;
+	tcpstate_test_server_remote = false;
+	tcpstate_test_addr_local = test_addr_local;
 	KUNIT_ASSERT_EQ(test, tcpstate_stats_init(tn), 0);
 	KUNIT_ASSERT_EQ(test, tcpstate_detect_init(tn), 0);
 	KUNIT_ASSERT_EQ(test, tcpstate_table_init(tn), 0);
@@ -26,12 +40,11 @@ struct tcpstate_net *tcpstate_test_setup(struct kunit *test, int max_flows)
 
 void tcpstate_test_teardown(struct tcpstate_net *tn)
 {
+	tcpstate_test_addr_local = NULL;
 	tcpstate_table_exit(tn);
 	tcpstate_detect_exit(tn);
 	tcpstate_stats_exit(tn);
 }
-
-bool tcpstate_test_clients_local;
 
 /*
  * A segment between client @id (10.0.0.1 + id / 65536, port id % 65536)
@@ -277,6 +290,172 @@ static void table_time_wait_expiry(struct kunit *test)
 	tcpstate_test_teardown(tn);
 }
 
+/* A flow of @tn with an end on @port (any if 0), for a test to reach in. */
+static struct tcpstate_flow *find_flow(struct tcpstate_net *tn, u16 port)
+{
+	struct tcpstate_flow *flow, *found = NULL;
+	struct rhashtable_iter iter;
+
+	rhashtable_walk_enter(&tn->table.flows, &iter);
+	rhashtable_walk_start(&iter);
+	while ((flow = rhashtable_walk_next(&iter)) && !IS_ERR(flow))
+		if (!port || flow->key.port[0] == htons(port) ||
+		    flow->key.port[1] == htons(port))
+			found = flow;
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	return found;
+}
+
+/* Simultaneous open from the lower port first: the letters swap case. */
+static void table_history_role_swap(struct kunit *test)
+{
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 100);
+	struct tcpstate_flow_view v;
+	int entries;
+
+	tcpstate_test_feed(tn, 40000, true, T_SYN, 5000, 0);
+	tcpstate_test_feed(tn, 40000, false, T_SYN, 1000, 0);
+	tcpstate_test_feed(tn, 40000, false, T_SYNACK, 1000, 5001);
+	tcpstate_test_feed(tn, 40000, true, T_SYNACK, 5000, 1001);
+	tcpstate_test_feed(tn, 40000, true, T_ACK, 5001, 1001);
+	tcpstate_test_feed(tn, 40000, false, T_ACK, 1001, 5001);
+	KUNIT_ASSERT_EQ(test, view_all(tn, &v, &entries), 1);
+	KUNIT_EXPECT_EQ(test, v.key.port[v.client_dir], htons(40000));
+	KUNIT_EXPECT_STREQ(test, v.history, "sSHhaA");
+	tcpstate_test_teardown(tn);
+}
+
+/* A new incarnation on a finished tuple restarts the flow's age. */
+static void table_incarnation_restarts_age(struct kunit *test)
+{
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 100);
+	struct tcpstate_flow_view v;
+	struct tcpstate_flow *flow;
+	int entries;
+
+	tcpstate_test_handshake(tn, 40000);
+	tcpstate_test_feed(tn, 40000, false, T_FIN, 1001, 5001);
+	tcpstate_test_feed(tn, 40000, true, T_FIN, 5001, 1002);
+	tcpstate_test_feed(tn, 40000, false, T_ACK, 1002, 5002);
+	flow = find_flow(tn, 0);
+	KUNIT_ASSERT_NOT_NULL(test, flow);
+	flow->created -= 1000;		/* 64 s ago */
+	KUNIT_ASSERT_EQ(test, view_all(tn, &v, &entries), 1);
+	KUNIT_EXPECT_GE(test, v.age_ms, 64000ull);
+	tcpstate_test_feed(tn, 40000, false, T_SYN, 90000, 0);
+	KUNIT_ASSERT_EQ(test, view_all(tn, &v, &entries), 1);
+	KUNIT_EXPECT_LT(test, v.age_ms, 1000ull);
+	KUNIT_EXPECT_STREQ(test, v.history, "S");
+	tcpstate_test_teardown(tn);
+}
+
+/*
+ * A router that sees only the client: its ACK completes the handshake of
+ * a remote server, never that of a server of this host.
+ */
+static void table_one_way(struct kunit *test)
+{
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 100);
+	struct tcpstate_snapshot *s;
+
+	tcpstate_test_server_remote = true;
+	tcpstate_test_feed(tn, 40000, false, T_SYN, 1000, 0);
+	tcpstate_test_feed(tn, 40000, false, T_ACK, 1001, 5001);
+	tcpstate_test_feed(tn, 40000, false, T_ACK, 1001, 5001);
+	s = tcpstate_test_snap(test, tn);
+	KUNIT_EXPECT_EQ(test, s->gauge[TCPSTATE_CLIENT][TCPSTATE_ESTABLISHED], 1u);
+	KUNIT_EXPECT_EQ(test, s->gauge[TCPSTATE_SERVER][TCPSTATE_ESTABLISHED], 1u);
+	KUNIT_EXPECT_EQ(test, CTR(s, handshakes), 1ull);
+	KUNIT_EXPECT_EQ(test, CTR(s, invalid), 0ull);
+	tcpstate_test_teardown(tn);
+
+	tn = tcpstate_test_setup(test, 100);
+	tcpstate_test_feed(tn, 40000, false, T_SYN, 1000, 0);
+	tcpstate_test_feed(tn, 40000, false, T_ACK, 1001, 5001);
+	s = tcpstate_test_snap(test, tn);
+	KUNIT_EXPECT_EQ(test, s->gauge[TCPSTATE_CLIENT][TCPSTATE_SYN_SENT], 1u);
+	KUNIT_EXPECT_EQ(test, s->gauge[TCPSTATE_SERVER][TCPSTATE_LISTEN], 1u);
+	KUNIT_EXPECT_EQ(test, CTR(s, handshakes), 0ull);
+	tcpstate_test_teardown(tn);
+}
+
+/*
+ * A flow one side of which was never seen is not held for days: picked
+ * up from one ACK, it goes at the handshake timeout.
+ */
+static void table_unanswered_timeout(struct kunit *test)
+{
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 100);
+	struct tcpstate_snapshot *s;
+
+	tcpstate_test_handshake(tn, 40000);
+	tcpstate_test_feed(tn, 40001, false, T_ACK, 1001, 5001);
+	s = tcpstate_test_snap(test, tn);
+	KUNIT_EXPECT_EQ(test, CTR(s, picked_up), 1ull);
+	tcpstate_table_collect(tn, jiffies + msecs_to_jiffies(120001));
+	s = tcpstate_test_snap(test, tn);
+	KUNIT_EXPECT_EQ(test, s->flows, 1u);
+	KUNIT_EXPECT_EQ(test, CTR(s, timeouts), 1ull);
+	tcpstate_test_teardown(tn);
+}
+
+/* Flood mode completes a handshake by its ACK; the ports keep theirs. */
+static void table_flood_roles_by_ports(struct kunit *test)
+{
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 100);
+	struct tcpstate_flow *flow;
+	u32 id;
+
+	tn->params.syn_flood_enter = 3;
+	tn->params.syn_flood_exit = 1;
+	for (id = 40000; id < 40003; id++)
+		tcpstate_test_feed(tn, id, false, T_SYN, 1000, 0);
+	KUNIT_ASSERT_TRUE(test, tcpstate_detect_raised(tn,
+						       TCPSTATE_DET_syn_flood));
+	/* Client port 79, below the server's 80: the ports say otherwise. */
+	tcpstate_test_feed(tn, 79, false, T_SYN, 1000, 0);
+	tcpstate_test_feed(tn, 79, true, T_SYNACK, 5000, 1001);
+	tcpstate_test_feed(tn, 79, false, T_ACK, 1001, 5001);
+	flow = find_flow(tn, 79);
+	KUNIT_ASSERT_NOT_NULL(test, flow);
+	KUNIT_EXPECT_EQ(test, flow->key.port[flow->pair.client_dir], htons(79));
+	KUNIT_EXPECT_EQ(test, flow->pair.port_client_dir,
+			tcpstate_key_port_client_dir(&flow->key));
+	KUNIT_EXPECT_NE(test, flow->pair.port_client_dir,
+			flow->pair.client_dir);
+	tcpstate_test_teardown(tn);
+}
+
+/*
+ * A client of this host closed in SYN_SENT answers the SYN-ACK with a
+ * RST and no socket owns the tuple (UML has none): both ends close.
+ */
+static void table_rst_socket_gone(struct kunit *test)
+{
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 100);
+	struct tcpstate_snapshot *s;
+
+	tcpstate_test_clients_local = true;
+	tcpstate_test_feed(tn, 40000, false, T_SYN, 1000, 0);
+	tcpstate_test_feed(tn, 40000, true, T_SYNACK, 5000, 1001);
+	tcpstate_test_feed(tn, 40000, false, T_RST, 1001, 0);
+	s = tcpstate_test_snap(test, tn);
+	KUNIT_EXPECT_EQ(test, s->flows, 0u);
+	KUNIT_EXPECT_EQ(test, CTR(s, resets), 1ull);
+	tcpstate_test_teardown(tn);
+
+	/* From a remote client the same RST may be a refusal: SYN_SENT. */
+	tn = tcpstate_test_setup(test, 100);
+	tcpstate_test_feed(tn, 40000, false, T_SYN, 1000, 0);
+	tcpstate_test_feed(tn, 40000, true, T_SYNACK, 5000, 1001);
+	tcpstate_test_feed(tn, 40000, false, T_RST, 1001, 0);
+	s = tcpstate_test_snap(test, tn);
+	KUNIT_EXPECT_EQ(test, s->gauge[TCPSTATE_CLIENT][TCPSTATE_SYN_SENT], 1u);
+	KUNIT_EXPECT_EQ(test, s->gauge[TCPSTATE_SERVER][TCPSTATE_CLOSED], 1u);
+	tcpstate_test_teardown(tn);
+}
+
 static struct kunit_case table_cases[] = {
 	KUNIT_CASE(table_insert_lookup),
 	KUNIT_CASE(table_cap),
@@ -286,6 +465,12 @@ static struct kunit_case table_cases[] = {
 	KUNIT_CASE(table_time_wait_expiry),
 	KUNIT_CASE(table_collect_late_clock),
 	KUNIT_CASE(table_flow_view),
+	KUNIT_CASE(table_history_role_swap),
+	KUNIT_CASE(table_incarnation_restarts_age),
+	KUNIT_CASE(table_one_way),
+	KUNIT_CASE(table_unanswered_timeout),
+	KUNIT_CASE(table_flood_roles_by_ports),
+	KUNIT_CASE(table_rst_socket_gone),
 	{}
 };
 

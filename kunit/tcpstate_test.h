@@ -4,6 +4,7 @@
 #define _TCPSTATE_TEST_H
 
 #include <kunit/test.h>
+#include "local.h"
 #include "tcpstate.h"
 
 #define CTR(s, name) ((s)->counter[TCPSTATE_CTR_##name])
@@ -16,6 +17,8 @@
 
 /* Whether the clients of tcpstate_test_feed() send from this host. */
 extern bool tcpstate_test_clients_local;
+/* Whether the server 10.0.0.2 is not this host's (a router's view). */
+extern bool tcpstate_test_server_remote;
 
 struct tcpstate_net *tcpstate_test_setup(struct kunit *test, int max_flows);
 void tcpstate_test_teardown(struct tcpstate_net *tn);

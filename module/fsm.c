@@ -82,14 +82,18 @@ static void swap_roles(struct tcpstate_pair *p)
 	p->client_dir ^= 1;
 }
 
-/* Record what the sender showed of itself: sequence space, ack, window. */
+/*
+ * Record what the sender showed of itself: sequence space, ack, window.
+ * Once its FIN is seen, where that FIN sits (nxt - 1) no longer moves.
+ */
 static void note_sender(struct tcpstate_end *a, const struct tcpstate_seg *s)
 {
 	u32 end = s->seq + s->len + !!(s->flags & F_SYN) + !!(s->flags & F_FIN);
 
-	if (!(a->flags & TCPSTATE_END_SENT) || after(end, a->nxt))
+	if (!(a->flags & TCPSTATE_END_SENT) ||
+	    (!(a->flags & TCPSTATE_END_FIN) && after(end, a->nxt)))
 		a->nxt = end;
-	a->flags |= TCPSTATE_END_SENT;
+	a->flags |= TCPSTATE_END_SENT | TCPSTATE_END_SEEN;
 	if (s->flags & F_SYN) {
 		a->isn = s->seq;
 		a->flags |= TCPSTATE_END_ISN;
@@ -172,19 +176,6 @@ static void receive_ack(struct tcpstate_end *b, u32 ack)
 	}
 }
 
-static u32 fsm_synack(struct tcpstate_pair *p, const struct tcpstate_seg *s)
-{
-	enum tcpstate_role from = tcpstate_fsm_role(p, s->dir);
-	struct tcpstate_end *a = &p->end[from], *b = &p->end[!from];
-
-	note_sender(a, s);
-	/* Answering a SYN makes a half-open endpoint, whatever the ack says. */
-	if ((a->state == S_LI || a->state == S_CL) && b->state == S_SS)
-		a->state = S_SR;
-	receive_ack(b, s->ack);	/* simultaneous open: the peer's SYN acked */
-	return 0;
-}
-
 /* The sender's half of its first FIN. */
 static u32 send_fin(struct tcpstate_pair *p, struct tcpstate_end *a,
 		    struct tcpstate_end *b, const struct tcpstate_seg *s)
@@ -205,6 +196,41 @@ static u32 send_fin(struct tcpstate_pair *p, struct tcpstate_end *a,
 	return TCPSTATE_EV_SIM_CLOSE;
 }
 
+/*
+ * A SYN-ACK answers a SYN, or crosses one (simultaneous open); once the
+ * receiver is synchronized it is a SYN inside a live connection, which
+ * Linux only challenges. It may carry data, and a FIN.
+ */
+static u32 fsm_synack(struct tcpstate_pair *p, const struct tcpstate_seg *s)
+{
+	enum tcpstate_role from = tcpstate_fsm_role(p, s->dir);
+	struct tcpstate_end *a = &p->end[from], *b = &p->end[!from];
+	u32 ev = 0;
+
+	if (b->state != S_SS && b->state != S_SR)
+		return 0;
+	note_sender(a, s);
+	/* Answering a SYN makes a half-open endpoint, whatever the ack says. */
+	if ((a->state == S_LI || a->state == S_CL) && b->state == S_SS)
+		a->state = S_SR;
+	if (!(s->flags & F_FIN) || (a->flags & TCPSTATE_END_FIN)) {
+		receive_ack(b, s->ack);	/* simultaneous open: SYN acked */
+	} else if (b->state == S_SS) {
+		/*
+		 * A client in SYN_SENT takes the SYN-ACK and drops its data
+		 * and FIN (tcp_rcv_synsent_state_process): the sender has
+		 * closed, the FIN is not received until it comes again.
+		 */
+		apply(a, fin_sent);
+	} else {
+		a->flags |= TCPSTATE_END_FIN;
+		ev = send_fin(p, a, b, s);
+		receive_ack(b, s->ack);
+		apply(b, fin_received);
+	}
+	return ev;
+}
+
 /* seq = peer's last ack - 1 with at most one byte: a probe, not data. */
 static u32 probe(const struct tcpstate_end *b, const struct tcpstate_seg *s)
 {
@@ -214,17 +240,71 @@ static u32 probe(const struct tcpstate_end *b, const struct tcpstate_seg *s)
 	return b->win ? TCPSTATE_EV_KEEPALIVE : TCPSTATE_EV_ZERO_WINDOW_PROBE;
 }
 
+/*
+ * One direction only: @b was never seen sending and is not local, so its
+ * segments take another path. What @a sends tells what @b must have done.
+ */
+static void infer_peer(struct tcpstate_end *a, struct tcpstate_end *b,
+		       const struct tcpstate_seg *s)
+{
+	if (a->state == S_SS && (b->state == S_LI || b->state == S_CL)) {
+		/* The client's ACK answers a SYN-ACK that went another way. */
+		b->isn = s->ack - 1;
+		b->nxt = s->ack;
+		b->flags |= TCPSTATE_END_SENT | TCPSTATE_END_ISN;
+		b->state = S_SR;
+	} else if (a->state == S_SR && b->state == S_SS) {
+		/* A server sends beyond its SYN-ACK once the ACK came. */
+		a->state = S_ES;
+		b->state = S_ES;
+	} else if ((a->flags & TCPSTATE_END_FIN) &&
+		   !(b->flags & TCPSTATE_END_FIN) && b->state == S_CW &&
+		   (a->state == S_F1 || a->state == S_F2) &&
+		   (a->flags & TCPSTATE_END_ACKED) && after(s->ack, a->ack)) {
+		/*
+		 * After its FIN, @a acknowledges more: @b's FIN, which
+		 * acknowledged @a's (a passive close), and this ACK ends it.
+		 */
+		b->nxt = s->ack;
+		b->flags |= TCPSTATE_END_SENT | TCPSTATE_END_FIN;
+		a->state = S_TW;
+		b->state = S_CL;
+	}
+}
+
+/*
+ * Does the ACK cover what its receiver never sent? Linux drops such a
+ * segment whole (tcp_ack(): "unsent data"). An end never seen sending
+ * (picked up, or one direction only) did send it; we missed it.
+ */
+static bool acks_unsent(struct tcpstate_end *b, const struct tcpstate_seg *s)
+{
+	if (!(b->flags & TCPSTATE_END_SENT) || !after(s->ack, b->nxt))
+		return false;
+	if (b->flags & (TCPSTATE_END_SEEN | TCPSTATE_END_FIN))
+		return true;
+	b->nxt = s->ack;
+	return false;
+}
+
 /* An ACK-bearing segment without SYN or RST: A sends, then B receives. */
 static u32 fsm_ack(struct tcpstate_pair *p, const struct tcpstate_seg *s)
 {
 	enum tcpstate_role from = tcpstate_fsm_role(p, s->dir);
 	struct tcpstate_end *a = &p->end[from], *b = &p->end[!from];
 	bool first_fin = (s->flags & F_FIN) && !(a->flags & TCPSTATE_END_FIN);
-	u32 ev = probe(b, s);
+	u32 ev;
 
+	if ((b->flags & (TCPSTATE_END_SEEN | TCPSTATE_END_REMOTE)) ==
+	    TCPSTATE_END_REMOTE)
+		infer_peer(a, b, s);
+	if (acks_unsent(b, s))
+		return TCPSTATE_EV_INVALID;
+	/* Probes keep the books: the sender's ack and window are current. */
+	ev = probe(b, s);
+	note_sender(a, s);
 	if (ev)
 		return ev;
-	note_sender(a, s);
 	if (a->state == S_SS && acks_isn(b, s->ack))
 		a->state = S_ES;		/* the handshake's last ACK */
 	if (first_fin) {
@@ -237,14 +317,39 @@ static u32 fsm_ack(struct tcpstate_pair *p, const struct tcpstate_seg *s)
 	return ev;
 }
 
-/* RFC 5961 as Linux implements it: which RSTs does the receiver accept? */
+/* What @b acknowledges, as a SYN_RCVD end would check a RST's seq. */
+static bool rcv_nxt(const struct tcpstate_end *a, const struct tcpstate_end *b,
+		    u32 *nxt)
+{
+	if (b->flags & TCPSTATE_END_ACKED) {
+		*nxt = b->ack;
+		return true;
+	}
+	*nxt = a->isn + 1;	/* a crossing SYN without ACK */
+	return a->flags & TCPSTATE_END_ISN;
+}
+
+/*
+ * RFC 5961 as Linux 6.1 implements it (tcp_rcv_synsent_state_process,
+ * tcp_check_req, tcp_validate_incoming, tcp_reset_check): which RSTs
+ * does the receiver accept?
+ */
 static bool rst_acceptable(const struct tcpstate_end *a,
 			   const struct tcpstate_end *b,
 			   const struct tcpstate_seg *s)
 {
-	if (b->state == S_SS)
-		return (s->flags & F_ACK) && (b->flags & TCPSTATE_END_ISN) &&
-		       s->ack == b->isn + 1;
+	u32 nxt;
+
+	switch (b->state) {
+	case S_CL:
+		return false;	/* no socket left to reset */
+	case S_SS:
+		/* The ack covers the SYN and any data it carried (Fast Open). */
+		return (s->flags & F_ACK) && acks_isn(b, s->ack);
+	case S_SR:
+		/* Any other in-window RST gets a challenge ACK. */
+		return rcv_nxt(a, b, &nxt) && s->seq == nxt;
+	}
 	if ((a->flags & TCPSTATE_END_SENT) && s->seq == a->nxt)
 		return true;
 	if (!(b->flags & TCPSTATE_END_ACKED))
@@ -252,14 +357,11 @@ static bool rst_acceptable(const struct tcpstate_end *a,
 		       (a->flags & TCPSTATE_END_ISN) && s->seq == a->isn + 1;
 	if (s->seq == b->ack)
 		return true;
-	if (s->seq == b->ack - 1 &&
-	    (b->state == S_CW || b->state == S_LA || b->state == S_CG))
-		return true;
-	/* A request socket accepts any RST inside its window. */
-	return b->state == S_SR && !before(s->seq, b->ack) &&
-	       !after(s->seq, b->ack + b->win);
+	return s->seq == b->ack - 1 &&
+	       (b->state == S_CW || b->state == S_LA || b->state == S_CG);
 }
 
+/* A RST never feeds sequence tracking. */
 static u32 fsm_rst(struct tcpstate_pair *p, const struct tcpstate_seg *s)
 {
 	enum tcpstate_role from = tcpstate_fsm_role(p, s->dir);
@@ -268,8 +370,12 @@ static u32 fsm_rst(struct tcpstate_pair *p, const struct tcpstate_seg *s)
 	if (!rst_acceptable(a, b, s))
 		return TCPSTATE_EV_INVALID;
 	b->state = S_CL;
-	/* From SYN_SENT a RST refuses one ACK; the SYN will be sent again. */
-	if (a->state != S_SS)
+	/*
+	 * From SYN_SENT a RST refuses one SYN-ACK and the SYN is sent again,
+	 * unless the sender is a socket already gone (closed before the
+	 * handshake finished).
+	 */
+	if (a->state != S_SS || (s->hints & TCPSTATE_HINT_SENDER_GONE))
 		a->state = S_CL;
 	return TCPSTATE_EV_RESET;
 }
@@ -279,7 +385,8 @@ static bool flags_invalid(u8 flags)
 {
 	if (flags & F_RST)
 		return false;	/* judged as a RST, whatever else is set */
-	if ((flags & (F_SYN | F_FIN)) == (F_SYN | F_FIN))
+	/* SYN|ACK|FIN is a SYN-ACK a client in SYN_SENT takes. */
+	if ((flags & (F_SYN | F_FIN | F_ACK)) == (F_SYN | F_FIN))
 		return true;
 	return !(flags & (F_SYN | F_ACK));	/* FIN, NULL and Xmas scans */
 }
@@ -293,6 +400,32 @@ enum tcpstate_open tcpstate_fsm_classify(u8 flags)
 	if (flags & F_SYN)
 		return flags & F_ACK ? TCPSTATE_OPEN_SYNACK : TCPSTATE_OPEN_SYN;
 	return TCPSTATE_OPEN_PICKUP;
+}
+
+/*
+ * Which facts beyond the segment would its step use? Asked before each
+ * step, so that the caller looks them up only when they matter.
+ */
+u8 tcpstate_fsm_wants(const struct tcpstate_pair *p,
+		      const struct tcpstate_seg *s)
+{
+	enum tcpstate_role from = tcpstate_fsm_role(p, s->dir);
+	const struct tcpstate_end *b = &p->end[!from];
+
+	if (s->flags & F_RST)
+		return p->end[from].state == S_SS ? TCPSTATE_WANT_OWNER : 0;
+	if ((s->flags & (F_SYN | F_ACK)) == F_ACK &&
+	    !(b->flags & (TCPSTATE_END_SEEN | TCPSTATE_END_PLACED)))
+		return TCPSTATE_WANT_PLACE;
+	return 0;
+}
+
+/* Record whether the end that sends in direction @dir is local. */
+void tcpstate_fsm_place(struct tcpstate_pair *p, u8 dir, bool remote)
+{
+	struct tcpstate_end *e = &p->end[tcpstate_fsm_role(p, dir)];
+
+	e->flags |= TCPSTATE_END_PLACED | (remote ? TCPSTATE_END_REMOTE : 0);
 }
 
 u32 tcpstate_fsm_step(struct tcpstate_pair *p, const struct tcpstate_seg *s)
@@ -346,7 +479,9 @@ u32 tcpstate_fsm_first(struct tcpstate_pair *p, const struct tcpstate_seg *s,
 		client->flags = TCPSTATE_END_SENT | TCPSTATE_END_ISN;
 		break;
 	case TCPSTATE_OPEN_PICKUP:
-		p->client_dir = port_client_dir;
+		/* Roles from the ports, unless a handshake names the client. */
+		if (!(s->hints & TCPSTATE_HINT_SENDER_CLIENT))
+			p->client_dir = port_client_dir;
 		client->state = S_ES;
 		server->state = S_ES;
 		/* The receiver has sent at least what the segment acks. */
@@ -396,6 +531,25 @@ void tcpstate_history_add(struct tcpstate_history *h, enum tcpstate_role role,
 		history_letter(h, role, 3);
 	if (f & F_FIN)
 		history_letter(h, role, 4);
+}
+
+/* The roles swapped: the letters recorded so far swap case with them. */
+void tcpstate_history_swap(struct tcpstate_history *h)
+{
+	u64 seen = (h->bits >> HISTORY_SEEN_SHIFT) & GENMASK_ULL(11, 0);
+	u64 bits = 0;
+	int n;
+
+	for (n = 0; n < TCPSTATE_HISTORY_LEN; n++) {
+		u64 code = (h->bits >> (4 * n)) & 0xf;
+
+		if (!code || code > TCPSTATE_HISTORY_LEN)
+			break;
+		code = code > 6 ? code - 6 : code + 6;
+		bits |= code << (4 * n);
+	}
+	seen = (seen >> 6 | seen << 6) & GENMASK_ULL(11, 0);
+	h->bits = bits | seen << HISTORY_SEEN_SHIFT;
 }
 
 /* The letters as a string in @buf; returns how many there are. */

@@ -35,7 +35,15 @@ struct tcpstate_seg {
 	u16 win;
 	u8 flags;
 	u8 dir;
+	u8 hints;	/* TCPSTATE_HINT_*: what the packet alone cannot tell */
 };
+
+/*
+ * Facts from outside the segment, supplied by whoever feeds the machine
+ * (the flow table asks the namespace) when tcpstate_fsm_wants() says so.
+ */
+#define TCPSTATE_HINT_SENDER_GONE	0x01	/* a local sender has no socket */
+#define TCPSTATE_HINT_SENDER_CLIENT	0x02	/* a picked-up sender is the client */
 
 /* What one endpoint has shown of itself on the wire. */
 struct tcpstate_end {
@@ -51,6 +59,9 @@ struct tcpstate_end {
 #define TCPSTATE_END_ISN	0x02	/* isn is known */
 #define TCPSTATE_END_ACKED	0x04	/* ack and win are known */
 #define TCPSTATE_END_FIN	0x08	/* sent its FIN: its seq is nxt - 1 */
+#define TCPSTATE_END_SEEN	0x10	/* seen sending, not only inferred */
+#define TCPSTATE_END_PLACED	0x20	/* whether it is local is known */
+#define TCPSTATE_END_REMOTE	0x40	/* not an address of this namespace */
 
 /* Both endpoints, indexed by enum tcpstate_role. */
 struct tcpstate_pair {
@@ -86,7 +97,14 @@ enum tcpstate_open {
 	TCPSTATE_OPEN_PICKUP,	/* mid-stream: both ESTABLISHED */
 };
 
+/* What tcpstate_fsm_wants() asks for before a step. */
+#define TCPSTATE_WANT_PLACE	0x01	/* is the receiver's address local? */
+#define TCPSTATE_WANT_OWNER	0x02	/* does a local sender own a socket? */
+
 enum tcpstate_open tcpstate_fsm_classify(u8 flags);
+u8 tcpstate_fsm_wants(const struct tcpstate_pair *p,
+		      const struct tcpstate_seg *s);
+void tcpstate_fsm_place(struct tcpstate_pair *p, u8 dir, bool remote);
 u32 tcpstate_fsm_first(struct tcpstate_pair *p, const struct tcpstate_seg *s,
 		       u8 port_client_dir);
 u32 tcpstate_fsm_step(struct tcpstate_pair *p, const struct tcpstate_seg *s);
@@ -95,6 +113,13 @@ static inline enum tcpstate_role tcpstate_fsm_role(const struct tcpstate_pair *p
 						   u8 dir)
 {
 	return dir == p->client_dir ? TCPSTATE_CLIENT : TCPSTATE_SERVER;
+}
+
+/* An end never seen sending: one direction only, or never answered. */
+static inline bool tcpstate_fsm_unanswered(const struct tcpstate_pair *p)
+{
+	return !(p->end[TCPSTATE_CLIENT].flags &
+		 p->end[TCPSTATE_SERVER].flags & TCPSTATE_END_SEEN);
 }
 
 /* A flow whose both ends are CLOSED is a tombstone: not in the gauges. */
@@ -120,5 +145,6 @@ void tcpstate_history_add(struct tcpstate_history *h, enum tcpstate_role role,
 			  const struct tcpstate_seg *s);
 int tcpstate_history_string(const struct tcpstate_history *h,
 			    char buf[TCPSTATE_HISTORY_LEN + 1]);
+void tcpstate_history_swap(struct tcpstate_history *h);
 
 #endif /* _TCPSTATE_FSM_H */

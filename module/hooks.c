@@ -29,6 +29,8 @@ static void count_segment(struct tcpstate_net *tn, struct sk_buff *skb,
 		break;
 	}
 	pkt.local = state->hook == NF_INET_LOCAL_OUT;
+	pkt.ifindex = pkt.local ? (state->out ? state->out->ifindex : 0) :
+				  (state->in ? state->in->ifindex : 0);
 	tcpstate_count(tn, TCPSTATE_CTR_segments, pkt.gso_segs);
 	/* Verified where the device has not, as conntrack does. */
 	if (state->hook == NF_INET_PRE_ROUTING && !skb_csum_unnecessary(skb) &&

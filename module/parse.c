@@ -97,6 +97,7 @@ static enum tcpstate_parse parse_tcp(const struct sk_buff *skb,
 	pkt->seg.len = skb->len - thoff - doff;
 	pkt->seg.win = ntohs(th->window);
 	pkt->seg.flags = ((const u8 *)th)[13];
+	pkt->seg.hints = 0;
 	set_key(pkt, family, saddr, daddr, words, th);
 	return TCPSTATE_TCP;
 }
@@ -157,6 +158,35 @@ static bool fragmented(const struct sk_buff *skb, u8 nexthdr, int off,
 							 ipv6_optlen(hp);
 		}
 		nexthdr = hp->nexthdr;
+		if (off > skb->len)
+			return false;	/* a header longer than the packet */
+	}
+	return false;
+}
+
+/*
+ * ipv6_skip_exthdr() fails on a chain that ends in No Next Header as on a
+ * broken one. A readable chain up to No Next Header carries no TCP.
+ */
+static bool chain_ends_empty(const struct sk_buff *skb, u8 nexthdr, int off)
+{
+	const struct ipv6_opt_hdr *hp;
+	struct ipv6_opt_hdr _hp;
+
+	while (ipv6_ext_hdr(nexthdr)) {
+		if (nexthdr == NEXTHDR_NONE)
+			return true;
+		hp = skb_header_pointer(skb, off, sizeof(_hp), &_hp);
+		if (!hp)
+			return false;
+		if (nexthdr == NEXTHDR_FRAGMENT)
+			off += sizeof(struct frag_hdr);
+		else
+			off += nexthdr == NEXTHDR_AUTH ? ipv6_authlen(hp) :
+							 ipv6_optlen(hp);
+		nexthdr = hp->nexthdr;
+		if (off > skb->len)
+			return false;	/* a header longer than the packet */
 	}
 	return false;
 }
@@ -178,7 +208,9 @@ static enum tcpstate_parse parse_ipv6(const struct sk_buff *skb,
 	thoff = ipv6_skip_exthdr(skb, nhoff + sizeof(*ip6h), &nexthdr,
 				 &frag_off);
 	if (thoff < 0)
-		return TCPSTATE_MALFORMED;	/* a broken header chain */
+		return chain_ends_empty(skb, ip6h->nexthdr,
+					nhoff + sizeof(*ip6h)) ?
+		       TCPSTATE_NOT_TCP : TCPSTATE_MALFORMED;
 	if (nexthdr == NEXTHDR_FRAGMENT)
 		return non_first_fragment(skb, thoff);
 	if (nexthdr != IPPROTO_TCP)
@@ -189,6 +221,25 @@ static enum tcpstate_parse parse_ipv6(const struct sk_buff *skb,
 			 4);
 }
 
+/*
+ * How many segments a GSO packet stands for. Senders such as virtio-net
+ * and tun leave gso_segs 0 for the stack to compute from the payload, as
+ * qdisc_pkt_len_init() does.
+ */
+static u32 gso_segments(const struct sk_buff *skb, enum tcpstate_parse ret,
+			const struct tcpstate_pkt *pkt)
+{
+	const struct skb_shared_info *shinfo = skb_shinfo(skb);
+
+	if (!skb_is_gso(skb))
+		return 1;
+	if (shinfo->gso_segs)
+		return shinfo->gso_segs;
+	if (ret != TCPSTATE_TCP || !shinfo->gso_size)
+		return 1;
+	return max_t(u32, 1, DIV_ROUND_UP(pkt->seg.len, shinfo->gso_size));
+}
+
 enum tcpstate_parse tcpstate_parse(const struct sk_buff *skb, u8 family,
 				   struct tcpstate_pkt *pkt)
 {
@@ -196,8 +247,7 @@ enum tcpstate_parse tcpstate_parse(const struct sk_buff *skb, u8 family,
 
 	ret = family == NFPROTO_IPV4 ? parse_ipv4(skb, pkt) :
 				       parse_ipv6(skb, pkt);
-	pkt->gso_segs = skb_is_gso(skb) ?
-			max_t(u16, 1, skb_shinfo(skb)->gso_segs) : 1;
+	pkt->gso_segs = gso_segments(skb, ret, pkt);
 	return ret;
 }
 

@@ -19,7 +19,8 @@ struct tcpstate_pkt {
 	struct tcpstate_key key;
 	struct tcpstate_seg seg;
 	unsigned int thoff;	/* offset of the TCP header */
-	u16 gso_segs;		/* segments this packet stands for */
+	u32 gso_segs;		/* segments this packet stands for */
+	int ifindex;		/* the device it came in or goes out on */
 	bool local;		/* sent by this host (LOCAL_OUT) */
 };
 

@@ -3,6 +3,7 @@
 
 #include <linux/jiffies.h>
 #include <linux/slab.h>
+#include "local.h"
 #include "tcpstate.h"
 
 static struct kmem_cache *flow_cache;
@@ -184,19 +185,56 @@ static void flow_moved(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 					    note, now);
 }
 
-static u32 flow_first(struct tcpstate_flow *flow, const struct tcpstate_pkt *pkt,
-		      bool completes)
+static u32 flow_first(struct tcpstate_flow *flow, struct tcpstate_seg *s,
+		      const struct tcpstate_pkt *pkt, bool completes)
 {
-	u8 client_dir = completes ? pkt->seg.dir :
-				    tcpstate_key_port_client_dir(&pkt->key);
-	u32 events = tcpstate_fsm_first(&flow->pair, &pkt->seg, client_dir);
+	u32 events;
 
+	/* The ACK of a handshake whose SYN flood mode did not track. */
+	if (completes)
+		s->hints |= TCPSTATE_HINT_SENDER_CLIENT;
+	events = tcpstate_fsm_first(&flow->pair, s,
+				    tcpstate_key_port_client_dir(&pkt->key));
 	tcpstate_flow_assign(flow, TCPSTATE_FLOW_BORN,
 			     !(events & TCPSTATE_EV_INVALID));
-	/* The ACK of a handshake whose SYN flood mode did not track. */
 	if (completes && (events & TCPSTATE_EV_PICKED_UP))
 		events ^= TCPSTATE_EV_PICKED_UP | TCPSTATE_EV_HANDSHAKE;
 	return events;
+}
+
+/* Look up what the state machine wants to know beyond the segment. */
+static void flow_hints(struct tcpstate_net *tn, struct tcpstate_flow *flow,
+		       struct tcpstate_seg *s, const struct tcpstate_pkt *pkt)
+{
+	u8 wants = tcpstate_fsm_wants(&flow->pair, s);
+
+	if (likely(!wants))
+		return;
+	if (wants & TCPSTATE_WANT_PLACE)
+		tcpstate_fsm_place(&flow->pair, !s->dir,
+				   tcpstate_addr_remote(tn->net, &pkt->key,
+							!s->dir));
+	if ((wants & TCPSTATE_WANT_OWNER) && pkt->local &&
+	    tcpstate_socket_gone(tn->net, pkt))
+		s->hints |= TCPSTATE_HINT_SENDER_GONE;
+}
+
+/* What a valid segment leaves on its flow: history, age, idle time. */
+static void flow_record(struct tcpstate_flow *flow,
+			const struct tcpstate_seg *s, u32 events,
+			u8 from_client_dir, unsigned long now)
+{
+	if (events & (TCPSTATE_EV_INVALID | TCPSTATE_EV_IGNORED))
+		return;
+	if (events & TCPSTATE_EV_INCARNATION) {
+		flow->history.bits = 0;
+		flow->created = tcpstate_created_now();
+	} else if (flow->pair.client_dir != from_client_dir) {
+		tcpstate_history_swap(&flow->history);
+	}
+	tcpstate_history_add(&flow->history,
+			     tcpstate_fsm_role(&flow->pair, s->dir), s);
+	flow->last = now;
 }
 
 /*
@@ -207,7 +245,7 @@ static bool flow_apply(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 		       const struct tcpstate_pkt *pkt, bool completes,
 		       struct tcpstate_lnote *note, unsigned long now)
 {
-	const struct tcpstate_seg *s = &pkt->seg;
+	struct tcpstate_seg s = pkt->seg;
 	u8 from[2], to[2], from_client_dir;
 	int from_out;
 	u32 events;
@@ -220,10 +258,12 @@ static bool flow_apply(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 	flow_states(flow, from);
 	from_client_dir = flow->pair.client_dir;
 	from_out = syn_sent_out(flow, from);
-	if (likely(tcpstate_flow_is(flow, TCPSTATE_FLOW_BORN)))
-		events = tcpstate_fsm_step(&flow->pair, s);
-	else
-		events = flow_first(flow, pkt, completes);
+	if (likely(tcpstate_flow_is(flow, TCPSTATE_FLOW_BORN))) {
+		flow_hints(tn, flow, &s, pkt);
+		events = tcpstate_fsm_step(&flow->pair, &s);
+	} else {
+		events = flow_first(flow, &s, pkt, completes);
+	}
 	/* Whoever sends a new connection's SYN is its client. */
 	if (events & TCPSTATE_EV_INCARNATION)
 		tcpstate_flow_assign(flow, TCPSTATE_FLOW_OUTGOING,
@@ -233,13 +273,7 @@ static bool flow_apply(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 		tcpstate_detect_handshake(tn, note, !flow->pair.client_dir, now);
 	flow_states(flow, to);
 	flow_moved(tn, flow, from, from_client_dir, from_out, to, note, now);
-	if (!(events & (TCPSTATE_EV_INVALID | TCPSTATE_EV_IGNORED))) {
-		if (events & TCPSTATE_EV_INCARNATION)
-			flow->history.bits = 0;
-		tcpstate_history_add(&flow->history,
-				     tcpstate_fsm_role(&flow->pair, s->dir), s);
-		flow->last = now;
-	}
+	flow_record(flow, &s, events, from_client_dir, now);
 	spin_unlock(&flow->lock);
 	count_events(tn, events);
 	return true;
@@ -277,24 +311,44 @@ void tcpstate_table_segment(struct tcpstate_net *tn,
 	tcpstate_detect_flush(tn, &note, now);
 }
 
-/* Idle timeout of an endpoint in @state; CLOSED never keeps a flow. */
-static unsigned long state_timeout(const struct tcpstate_params *p, u8 state)
+/*
+ * Idle timeout of an endpoint in @state; CLOSED never keeps a flow. A
+ * flow with an end never seen sending (picked up from one segment, one
+ * direction only, never answered) is not held for days: the handshake
+ * timeout while it is open, the closing one once a FIN was seen.
+ */
+static unsigned long state_timeout(const struct tcpstate_params *p, u8 state,
+				   bool unanswered)
 {
 	switch (state) {
 	case TCPSTATE_CLOSED:
 		return 0;
+	case TCPSTATE_ESTABLISHED:
+		if (!unanswered)
+			return msecs_to_jiffies(READ_ONCE(p->timeout_established_ms));
+		fallthrough;
 	case TCPSTATE_LISTEN:
 	case TCPSTATE_SYN_SENT:
 	case TCPSTATE_SYN_RCVD:
 		return msecs_to_jiffies(READ_ONCE(p->timeout_handshake_ms));
-	case TCPSTATE_ESTABLISHED:
 	case TCPSTATE_CLOSE_WAIT:
-		return msecs_to_jiffies(READ_ONCE(p->timeout_established_ms));
+		if (!unanswered)
+			return msecs_to_jiffies(READ_ONCE(p->timeout_established_ms));
+		return msecs_to_jiffies(READ_ONCE(p->timeout_closing_ms));
 	case TCPSTATE_TIME_WAIT:
 		return msecs_to_jiffies(READ_ONCE(p->timewait_ms));
 	default:
 		return msecs_to_jiffies(READ_ONCE(p->timeout_closing_ms));
 	}
+}
+
+static unsigned long flow_timeout(const struct tcpstate_params *p,
+				  const struct tcpstate_pair *pair)
+{
+	bool unanswered = tcpstate_fsm_unanswered(pair);
+
+	return max(state_timeout(p, pair->end[0].state, unanswered),
+		   state_timeout(p, pair->end[1].state, unanswered));
 }
 
 /* TIME_WAIT ends whose 2MSL ran out since the last segment become CLOSED. */
@@ -332,8 +386,7 @@ static void collect_flow(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 		end_time_wait(tn, flow, now);
 		timed_out = tcpstate_fsm_live(&flow->pair) &&
 			    tcpstate_since(now, flow->last) >=
-			    max(state_timeout(p, from[0]),
-				state_timeout(p, from[1]));
+			    flow_timeout(p, &flow->pair);
 	} else {
 		expired = tcpstate_since(now, flow->last) >=
 			  msecs_to_jiffies(TCPSTATE_TOMBSTONE_MS);
