@@ -567,3 +567,79 @@ route_back() {
 		fail "gateway neighbour in $1"
 	ip -n "$1" route add default via 10.0.0.254 || fail "route in $1"
 }
+
+# Addresses of mk_router: the client side, the router's two legs, the
+# server side, and the bypass link between client and server.
+C4=10.1.0.1
+RC4=10.1.0.254
+RS4=10.2.0.254
+S4=10.2.0.1
+C6=fd01::1
+RC6=fd01::254
+RS6=fd02::254
+S6=fd02::1
+
+# _addrs NS DEV ADDR4 ADDR6: both addresses on DEV, which goes up.
+_addrs() {
+	ip -n "$1" addr add "$3/24" dev "$2" || fail "address $3 in $1"
+	ip -n "$1" addr add "$4/64" dev "$2" nodad || fail "address $4 in $1"
+	ip -n "$1" link set "$2" up
+}
+
+# mk_router NSC NSR NSS [both|forward|reply]: NSC (client side, $C4/$C6)
+# and NSS (server side, $S4/$S6) joined through the router NSR. With
+# "forward", NSS's replies take a second link (bypass) straight to NSC, so
+# NSR sees only NSC's side of each flow; with "reply", NSC's segments
+# take it and NSR sees only NSS's side (ECMP and multi-homing do this).
+mk_router() {
+	local c=$1 r=$2 s=$3 mode=${4:-both} ns i
+
+	modprobe veth 2>/dev/null
+	for ns in "$c" "$r" "$s"; do
+		mk_ns "$ns"
+	done
+	ip -n "$c" link add eth0 type veth peer name eth0 netns "$r" ||
+		fail "veth between $c and $r"
+	ip -n "$s" link add eth0 type veth peer name eth1 netns "$r" ||
+		fail "veth between $s and $r"
+	_addrs "$c" eth0 $C4 $C6
+	_addrs "$r" eth0 $RC4 $RC6
+	_addrs "$r" eth1 $RS4 $RS6
+	_addrs "$s" eth0 $S4 $S6
+	ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv6.conf.all.forwarding=1 || fail "forwarding in $r"
+	ip -n "$c" route add default via $RC4
+	ip -n "$c" -6 route add default via $RC6
+	ip -n "$s" route add default via $RS4
+	ip -n "$s" -6 route add default via $RS6
+	if [ "$mode" != both ]; then
+		ip -n "$c" link add bypass type veth peer name bypass netns "$s" ||
+			fail "bypass between $c and $s"
+		_addrs "$c" bypass 10.3.0.1 fd03::1
+		_addrs "$s" bypass 10.3.0.2 fd03::2
+		# Segments arrive on the link their replies do not leave by.
+		for ns in "$c" "$s"; do
+			ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+				net.ipv4.conf.default.rp_filter=0 \
+				net.ipv4.conf.eth0.rp_filter=0 \
+				net.ipv4.conf.bypass.rp_filter=0
+		done
+	fi
+	case $mode in
+	forward)
+		ip -n "$s" route add 10.1.0.0/24 via 10.3.0.1 dev bypass
+		ip -n "$s" -6 route add fd01::/64 via fd03::1 dev bypass
+		;;
+	reply)
+		ip -n "$c" route add 10.2.0.0/24 via 10.3.0.2 dev bypass
+		ip -n "$c" -6 route add fd02::/64 via fd03::2 dev bypass
+		;;
+	esac
+	for i in $(seq 50); do
+		ip netns exec "$c" ping -q -c1 -W1 $S4 >/dev/null 2>&1 &&
+			ip netns exec "$c" ping -q -c1 -W1 $S6 >/dev/null 2>&1 &&
+			return 0
+		sleep 0.1
+	done
+	fail "no connectivity between $c and $s through $r ($mode)"
+}

@@ -6,6 +6,7 @@
 Server:  tcphelper.py server --port P [--bind ADDR] [--count N]
                               [--mode close|close-first|hold|rst]
                               [--send BYTES] [--hold-time S] [--ready FILE]
+                              [--fastopen]
 
   Accepts connections (N of them, 0 = forever) and per connection sends
   BYTES, drains what the peer sends, then:
@@ -20,7 +21,7 @@ Server:  tcphelper.py server --port P [--bind ADDR] [--count N]
 Client:  tcphelper.py client --connect ADDR --port P [--count N]
                               [--concurrency C] [--duration S]
                               [--send BYTES] [--mode close|shutdown|wait|hold|rst]
-                              [--hold-time S] [--interval S]
+                              [--hold-time S] [--interval S] [--fastopen]
 
   Opens N connections (C at a time) or keeps opening them for S seconds,
   sends BYTES on each, then:
@@ -29,6 +30,8 @@ Client:  tcphelper.py client --connect ADDR --port P [--count N]
     wait      waits for the peer to close first (passive close)
     hold      keeps the connection open for --hold-time (0 = until killed)
     rst       aborts with a RST (SO_LINGER 0)
+  --fastopen (both): TCP Fast Open; the client's first --send bytes go
+  with its SYN (MSG_FASTOPEN) once the server's cookie is cached.
   Exits non-zero if a connection failed (unless --ignore-errors); prints a
   summary line on stderr.
 """
@@ -87,6 +90,8 @@ def serve(args):
         lsock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY,
                          1 if args.v6only else 0)
     lsock.bind((args.bind, args.port))
+    if args.fastopen:
+        lsock.setsockopt(socket.IPPROTO_TCP, socket.TCP_FASTOPEN, 64)
     lsock.listen(args.backlog)
     lsock.setblocking(False)
     sel = selectors.DefaultSelector()
@@ -220,10 +225,19 @@ def one(args, st):
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind((args.bind or ("::" if fam == socket.AF_INET6 else "0.0.0.0"),
                     args.sport))
-        s.connect((args.connect, args.port))
+        left = args.send
+        buf = b"y" * min(args.send, CHUNK)
+        if args.fastopen and args.send:
+            # The first bytes ride on the SYN once a cookie is cached;
+            # without one the call connects first (blocking, so that it
+            # does not fail with EINPROGRESS).
+            s.settimeout(None)
+            left -= s.sendto(buf, socket.MSG_FASTOPEN,
+                             (args.connect, args.port))
+            s.settimeout(args.timeout)
+        else:
+            s.connect((args.connect, args.port))
         if args.send:
-            buf = b"y" * min(args.send, CHUNK)
-            left = args.send
             while left > 0:
                 n = s.send(buf[:min(left, CHUNK)])
                 left -= n
@@ -314,6 +328,7 @@ def main():
     s.add_argument("--backlog", type=int, default=1024)
     s.add_argument("--v6only", action="store_true")
     s.add_argument("--ready")
+    s.add_argument("--fastopen", action="store_true")
     s.add_argument("-v", "--verbose", action="store_true")
 
     c = sub.add_parser("client")
@@ -331,6 +346,7 @@ def main():
     c.add_argument("--bind")
     c.add_argument("--sport", type=int, default=0)
     c.add_argument("--ignore-errors", action="store_true")
+    c.add_argument("--fastopen", action="store_true")
     c.add_argument("-v", "--verbose", action="store_true")
 
     args = p.parse_args()
