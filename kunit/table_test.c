@@ -456,6 +456,44 @@ static void table_rst_socket_gone(struct kunit *test)
 	tcpstate_test_teardown(tn);
 }
 
+/*
+ * 2^31 + 5 flows rose on one CPU and 2^31 - 2 fell on another: both
+ * fields wrapped, the sum modulo 2^32 is still the 7 that are live.
+ */
+static void table_gauge_wrap(struct kunit *test)
+{
+	struct tcpstate_pcpu *cpu = kunit_kcalloc(test, 2, sizeof(*cpu),
+						  GFP_KERNEL);
+	struct tcpstate_gauge_sum sum = {};
+	struct tcpstate_snapshot snap;
+	u32 up = 0x80000005, down = 7 - up;
+
+	KUNIT_ASSERT_NOT_NULL(test, cpu);
+	cpu[0].flows = up;
+	cpu[1].flows = down;
+	cpu[0].gauge[TCPSTATE_CLIENT][TCPSTATE_ESTABLISHED] = up;
+	cpu[1].gauge[TCPSTATE_CLIENT][TCPSTATE_ESTABLISHED] = down;
+	cpu[0].gauge[TCPSTATE_SERVER][TCPSTATE_CLOSE_WAIT] = up;
+	cpu[1].gauge[TCPSTATE_SERVER][TCPSTATE_CLOSE_WAIT] = down;
+	cpu[0].syn_sent_out = 0x80000001;
+	cpu[1].syn_sent_out = 0x80000000;
+	tcpstate_stats_add(&sum, &cpu[0]);
+	tcpstate_stats_add(&sum, &cpu[1]);
+	KUNIT_EXPECT_TRUE(test, tcpstate_stats_figures(&sum, &snap));
+	KUNIT_EXPECT_EQ(test, snap.flows, 7u);
+	KUNIT_EXPECT_EQ(test, snap.gauge[TCPSTATE_CLIENT][TCPSTATE_ESTABLISHED], 7u);
+	KUNIT_EXPECT_EQ(test, snap.gauge[TCPSTATE_SERVER][TCPSTATE_CLOSE_WAIT], 7u);
+	KUNIT_EXPECT_EQ(test, snap.syn_sent_out, 1u);
+	KUNIT_EXPECT_EQ(test, snap.gauge[TCPSTATE_CLIENT][TCPSTATE_CLOSED], 0u);
+	/* A move in flight (one CPU ahead of the other) is no figure. */
+	cpu[0].flows = 0;
+	cpu[1].flows = -1;
+	memset(&sum, 0, sizeof(sum));
+	tcpstate_stats_add(&sum, &cpu[0]);
+	tcpstate_stats_add(&sum, &cpu[1]);
+	KUNIT_EXPECT_FALSE(test, tcpstate_stats_figures(&sum, &snap));
+}
+
 static struct kunit_case table_cases[] = {
 	KUNIT_CASE(table_insert_lookup),
 	KUNIT_CASE(table_cap),
@@ -471,6 +509,7 @@ static struct kunit_case table_cases[] = {
 	KUNIT_CASE(table_unanswered_timeout),
 	KUNIT_CASE(table_flood_roles_by_ports),
 	KUNIT_CASE(table_rst_socket_gone),
+	KUNIT_CASE(table_gauge_wrap),
 	{}
 };
 

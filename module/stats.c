@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Per-CPU gauges and counters of a namespace, and their snapshot. */
 
+#include <kunit/visibility.h>
 #include <linux/string.h>
 #include "tcpstate.h"
 
@@ -64,51 +65,74 @@ void tcpstate_stats_move(struct tcpstate_net *tn, const u8 from[2],
 	write_seqcount_end(&pc->seq);
 }
 
-/* Signed sums of the per-CPU gauges. */
-struct gauge_sum {
-	s64 flows;
-	s64 syn_sent_out;
-	s64 gauge[TCPSTATE_NROLES][TCPSTATE_NSTATES];
-};
-
-static void add_cpu(struct tcpstate_pcpu *pc, struct gauge_sum *sum)
+/* Copy one CPU's gauges between two whole updates. */
+static void read_cpu(struct tcpstate_pcpu *pc, struct tcpstate_pcpu *copy)
 {
-	struct tcpstate_pcpu copy;
 	unsigned int seq;
-	int role, state;
 
 	do {
 		seq = read_seqcount_begin(&pc->seq);
-		copy.flows = pc->flows;
-		copy.syn_sent_out = pc->syn_sent_out;
-		memcpy(copy.gauge, pc->gauge, sizeof(copy.gauge));
+		copy->flows = pc->flows;
+		copy->syn_sent_out = pc->syn_sent_out;
+		memcpy(copy->gauge, pc->gauge, sizeof(copy->gauge));
 	} while (read_seqcount_retry(&pc->seq, seq));
-	sum->flows += copy.flows;
-	sum->syn_sent_out += copy.syn_sent_out;
+}
+
+/*
+ * Sums of the per-CPU gauges, modulo 2^32. A flow may rise on one CPU and
+ * fall on another, so each CPU's field drifts without bound and wraps
+ * after 2^31 moves; the sum modulo 2^32 stays exact as long as the true
+ * value fits in 31 bits, which a gauge of at most max_flows always does.
+ */
+VISIBLE_IF_KUNIT void tcpstate_stats_add(struct tcpstate_gauge_sum *sum,
+					 const struct tcpstate_pcpu *pc)
+{
+	int role, state;
+
+	sum->flows += (u32)pc->flows;
+	sum->syn_sent_out += (u32)pc->syn_sent_out;
 	for (role = 0; role < TCPSTATE_NROLES; role++)
 		for (state = 0; state < TCPSTATE_NSTATES; state++)
-			sum->gauge[role][state] += copy.gauge[role][state];
+			sum->gauge[role][state] += (u32)pc->gauge[role][state];
+}
+
+/* A sum as the signed figure it stands for: negative while in flight. */
+static u32 figure(u32 sum, bool *ok)
+{
+	if ((s32)sum >= 0)
+		return sum;
+	*ok = false;
+	return 0;
+}
+
+/* The figures of @sum; false if one is negative (a move in flight). */
+VISIBLE_IF_KUNIT bool tcpstate_stats_figures(const struct tcpstate_gauge_sum *sum,
+					     struct tcpstate_snapshot *snap)
+{
+	int role, state;
+	bool ok = true;
+
+	for (role = 0; role < TCPSTATE_NROLES; role++)
+		for (state = 0; state < TCPSTATE_NSTATES; state++)
+			snap->gauge[role][state] =
+				figure(sum->gauge[role][state], &ok);
+	snap->flows = figure(sum->flows, &ok);
+	snap->syn_sent_out = figure(sum->syn_sent_out, &ok);
+	return ok;
 }
 
 /* Sum the gauges; false if a flow moved between CPUs while we summed. */
 static bool sum_gauges(struct tcpstate_net *tn, struct tcpstate_snapshot *snap)
 {
-	struct gauge_sum sum = {};
-	int cpu, role, state;
-	bool ok;
+	struct tcpstate_gauge_sum sum = {};
+	struct tcpstate_pcpu copy;
+	int cpu;
 
-	for_each_possible_cpu(cpu)
-		add_cpu(per_cpu_ptr(tn->stats, cpu), &sum);
-	ok = sum.flows >= 0 && sum.syn_sent_out >= 0;
-	for (role = 0; role < TCPSTATE_NROLES; role++)
-		for (state = 0; state < TCPSTATE_NSTATES; state++) {
-			ok &= sum.gauge[role][state] >= 0;
-			snap->gauge[role][state] = max_t(s64, 0,
-							 sum.gauge[role][state]);
-		}
-	snap->flows = max_t(s64, 0, sum.flows);
-	snap->syn_sent_out = max_t(s64, 0, sum.syn_sent_out);
-	return ok;
+	for_each_possible_cpu(cpu) {
+		read_cpu(per_cpu_ptr(tn->stats, cpu), &copy);
+		tcpstate_stats_add(&sum, &copy);
+	}
+	return tcpstate_stats_figures(&sum, snap);
 }
 
 void tcpstate_stats_snapshot(struct tcpstate_net *tn,

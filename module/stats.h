@@ -35,6 +35,19 @@ void tcpstate_stats_move(struct tcpstate_net *tn, const u8 from[2],
 			 const u8 to[2], int syn_sent_out);
 void tcpstate_stats_snapshot(struct tcpstate_net *tn,
 			     struct tcpstate_snapshot *snap);
+/* The per-CPU gauges summed modulo 2^32 (stats.c says why). */
+struct tcpstate_gauge_sum {
+	u32 flows;
+	u32 syn_sent_out;
+	u32 gauge[TCPSTATE_NROLES][TCPSTATE_NSTATES];
+};
+
+#if IS_ENABLED(CONFIG_KUNIT)
+void tcpstate_stats_add(struct tcpstate_gauge_sum *sum,
+			const struct tcpstate_pcpu *pc);
+bool tcpstate_stats_figures(const struct tcpstate_gauge_sum *sum,
+			    struct tcpstate_snapshot *snap);
+#endif
 
 extern const char *const tcpstate_state_names[];
 extern const char *const tcpstate_counter_names[];
