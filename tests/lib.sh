@@ -631,8 +631,8 @@ mk_router() {
 		ip -n "$s" -6 route add fd01::/64 via fd03::1 dev bypass
 		;;
 	reply)
-		ip -n "$c" route add 10.2.0.0/24 via 10.3.0.2 dev bypass
-		ip -n "$c" -6 route add fd02::/64 via fd03::2 dev bypass
+		ip -n "$c" route add 10.2.0.0/24 via 10.3.0.2 dev bypass src $C4
+		ip -n "$c" -6 route add fd02::/64 via fd03::2 dev bypass src $C6
 		;;
 	esac
 	for i in $(seq 50); do
