@@ -156,24 +156,37 @@ static void detect_flood_bounded(struct kunit *test)
 	tcpstate_test_teardown(tn);
 }
 
+/* Store sysctl @index (net.tcpstate's table order) from a list. */
+#define STORE(tn, index, ...) \
+	tcpstate_param_store(tn, index, (const int[]){ __VA_ARGS__ })
+
 static void sysctl_validation(struct kunit *test)
 {
 	struct tcpstate_net *tn = tcpstate_test_setup(test, 1000);
 	const struct tcpstate_params before = tn->params;
 
-	/* index 0 max_flows, 2/3 syn_flood_enter/exit, 16 log_alarms */
-	KUNIT_EXPECT_EQ(test, tcpstate_param_store(tn, 0, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, tcpstate_param_store(tn, 0, -5), -EINVAL);
-	KUNIT_EXPECT_EQ(test, tcpstate_param_store(tn, 0, INT_MAX), -EINVAL);
-	KUNIT_EXPECT_EQ(test, tcpstate_param_store(tn, 3, 256), -EINVAL);
-	KUNIT_EXPECT_EQ(test, tcpstate_param_store(tn, 2, 64), -EINVAL);
-	KUNIT_EXPECT_EQ(test, tcpstate_param_store(tn, 16, 2), -EINVAL);
-	KUNIT_EXPECT_EQ(test, tcpstate_param_store(tn, 99, 1), -EINVAL);
+	/* 0 max_flows, 2 syn_flood (ENTER EXIT), 8 timeout_handshake_ms */
+	KUNIT_EXPECT_EQ(test, STORE(tn, 0, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, STORE(tn, 0, -5), -EINVAL);
+	KUNIT_EXPECT_EQ(test, STORE(tn, 0, INT_MAX), -EINVAL);
+	KUNIT_EXPECT_EQ(test, STORE(tn, 2, 256, 256), -EINVAL);
+	KUNIT_EXPECT_EQ(test, STORE(tn, 2, 64, 256), -EINVAL);
+	KUNIT_EXPECT_EQ(test, STORE(tn, 2, 0, -1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, STORE(tn, 11, 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, STORE(tn, 99, 1), -EINVAL);
+	/* Timeouts stay far below the wrap of 32-bit jiffies differences. */
+	KUNIT_EXPECT_EQ(test, STORE(tn, 8, INT_MAX), -EINVAL);
+	KUNIT_EXPECT_EQ(test, STORE(tn, 8, 864000001), -EINVAL);
 	KUNIT_EXPECT_EQ(test, memcmp(&before, &tn->params, sizeof(before)), 0);
-	KUNIT_EXPECT_EQ(test, tcpstate_param_store(tn, 3, 255), 0);
-	KUNIT_EXPECT_EQ(test, tn->params.syn_flood_exit, 255);
-	KUNIT_EXPECT_EQ(test, tcpstate_param_store(tn, 2, 255), -EINVAL);
-	KUNIT_EXPECT_EQ(test, tcpstate_param_store(tn, 0, 10), 0);
+	/* A pair is written at once, so any order of pairs can apply. */
+	KUNIT_EXPECT_EQ(test, STORE(tn, 2, 100000, 99999), 0);
+	KUNIT_EXPECT_EQ(test, tn->params.syn_flood_enter, 100000);
+	KUNIT_EXPECT_EQ(test, tn->params.syn_flood_exit, 99999);
+	KUNIT_EXPECT_EQ(test, STORE(tn, 2, 8, 4), 0);
+	KUNIT_EXPECT_EQ(test, tn->params.syn_flood_enter, 8);
+	KUNIT_EXPECT_EQ(test, tn->params.syn_flood_exit, 4);
+	KUNIT_EXPECT_EQ(test, STORE(tn, 8, 864000000), 0);
+	KUNIT_EXPECT_EQ(test, STORE(tn, 0, 10), 0);
 	KUNIT_EXPECT_EQ(test, tn->params.max_flows, 10);
 	tcpstate_test_teardown(tn);
 }

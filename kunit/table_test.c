@@ -494,6 +494,42 @@ static void table_gauge_wrap(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, tcpstate_stats_figures(&sum, &snap));
 }
 
+/* Namespaces together never hold more than max_flows_total entries. */
+static void table_flows_total(struct kunit *test)
+{
+	struct tcpstate_net *a = tcpstate_test_setup(test, 100);
+	struct tcpstate_net *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	int saved = tcpstate_max_flows_total, i;
+	struct tcpstate_snapshot *s;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	b->net = &init_net;
+	b->params = a->params;
+	KUNIT_ASSERT_EQ(test, tcpstate_stats_init(b), 0);
+	KUNIT_ASSERT_EQ(test, tcpstate_detect_init(b), 0);
+	KUNIT_ASSERT_EQ(test, tcpstate_table_init(b), 0);
+	tcpstate_max_flows_total = 5;
+	for (i = 0; i < 4; i++) {
+		tcpstate_test_feed(a, 40000 + i, false, T_SYN, 1000, 0);
+		tcpstate_test_feed(b, 40000 + i, false, T_SYN, 1000, 0);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&a->table.entries) +
+			atomic_read(&b->table.entries), 5);
+	s = tcpstate_test_snap(test, b);
+	KUNIT_EXPECT_EQ(test, CTR(s, untracked) +
+			CTR(tcpstate_test_snap(test, a), untracked), 3ull);
+	/* Entries freed in one namespace make room in the other. */
+	tcpstate_table_exit(a);
+	KUNIT_EXPECT_EQ(test, tcpstate_table_init(a), 0);
+	tcpstate_test_feed(b, 50000, false, T_SYN, 1000, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&b->table.entries), 3);
+	tcpstate_max_flows_total = saved;
+	tcpstate_table_exit(b);
+	tcpstate_detect_exit(b);
+	tcpstate_stats_exit(b);
+	tcpstate_test_teardown(a);
+}
+
 static struct kunit_case table_cases[] = {
 	KUNIT_CASE(table_insert_lookup),
 	KUNIT_CASE(table_cap),
@@ -510,6 +546,7 @@ static struct kunit_case table_cases[] = {
 	KUNIT_CASE(table_flood_roles_by_ports),
 	KUNIT_CASE(table_rst_socket_gone),
 	KUNIT_CASE(table_gauge_wrap),
+	KUNIT_CASE(table_flows_total),
 	{}
 };
 

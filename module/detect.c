@@ -9,8 +9,20 @@
 #include <linux/slab.h>
 #include "tcpstate.h"
 
-/* Our own budget: a flood makes the shared net_ratelimit() run dry. */
-static DEFINE_RATELIMIT_STATE(alarm_log, 5 * HZ, 20);
+/*
+ * The alarm log's budget, per namespace: a flood makes the shared
+ * net_ratelimit() run dry, and one container's alarms must not starve
+ * another's.
+ */
+#define ALARM_LOG_INTERVAL	(5 * HZ)
+#define ALARM_LOG_BURST		20
+
+/* What each detector judges, as the log line names it (besides syn_flood). */
+static const char *const figure_names[TCPSTATE_NDETECTORS] = {
+	[TCPSTATE_DET_timewait] = "time_wait",
+	[TCPSTATE_DET_syn_sent] = "syn_sent",
+	[TCPSTATE_DET_close_wait] = "close_wait",
+};
 
 #define BIT_SYN_FLOOD	BIT(TCPSTATE_DET_syn_flood)
 #define BIT_CLOSE_WAIT	BIT(TCPSTATE_DET_close_wait)
@@ -184,6 +196,33 @@ static u8 evaluate(struct tcpstate_net *tn, struct tcpstate_listener *l,
 	return before ^ after;
 }
 
+/*
+ * One line per alarm change: the namespace by its inode number (as lsns
+ * and /proc/PID/ns/net show it) and the figures the detector judges.
+ */
+static void log_alarm(struct tcpstate_net *tn, int det, bool on,
+		      const struct tcpstate_lkey *where,
+		      const struct tcpstate_figures *f, u32 value)
+{
+	const char *name = tcpstate_detector_names[det];
+	unsigned int inum = tn->net->ns.inum;
+	char ep[64] = "-";
+
+	if (!__ratelimit(&tn->detect.log_rs))
+		return;
+	if (where)
+		tcpstate_format_endpoint(ep, sizeof(ep), where->family,
+					 &where->addr, where->port);
+	/* At a raise the last full second may predate the flood. */
+	if (det == TCPSTATE_DET_syn_flood)
+		pr_info("tcpstate: netns=%u %s %s %s half_open=%u syn_per_s=%u\n",
+			inum, name, on ? "on" : "off", ep, f->half_open,
+			f->syn_recent);
+	else
+		pr_info("tcpstate: netns=%u %s %s %s %s=%u\n", inum, name,
+			on ? "on" : "off", ep, figure_names[det], value);
+}
+
 /* Count, log and announce one alarm change; @value is what was judged. */
 static void alarm_changed(struct tcpstate_net *tn, int det, bool on,
 			  const struct tcpstate_lkey *where,
@@ -198,7 +237,6 @@ static void alarm_changed(struct tcpstate_net *tn, int det, bool on,
 		.detector = det,
 		.on = on,
 	};
-	char ep[64] = "-";
 
 	tcpstate_count(tn, TCPSTATE_CTR_alarms, 1);
 	if (on)
@@ -206,15 +244,8 @@ static void alarm_changed(struct tcpstate_net *tn, int det, bool on,
 	else
 		atomic_dec(&tn->detect.raised[det]);
 	tcpstate_netlink_alarm(tn, &alarm);
-	if (!READ_ONCE(tn->params.log_alarms) || !__ratelimit(&alarm_log))
-		return;
-	if (where)
-		tcpstate_format_endpoint(ep, sizeof(ep), where->family,
-					 &where->addr, where->port);
-	/* At a raise the last full second may predate the flood. */
-	pr_info("tcpstate: %s %s %s half_open=%u syn_per_s=%u\n",
-		tcpstate_detector_names[det], on ? "on" : "off", ep,
-		f->half_open, f->syn_recent);
+	if (READ_ONCE(tn->params.log_alarms))
+		log_alarm(tn, det, on, where, f, value);
 }
 
 static void listener_changed(struct tcpstate_net *tn,
@@ -525,6 +556,7 @@ int tcpstate_detect_init(struct tcpstate_net *tn)
 	for (i = 0; i < TCPSTATE_NDETECTORS; i++)
 		atomic_set(&d->raised[i], 0);
 	d->ns_alarms = 0;
+	ratelimit_state_init(&d->log_rs, ALARM_LOG_INTERVAL, ALARM_LOG_BURST);
 	return rhashtable_init(&d->listeners, &listener_params);
 }
 

@@ -3,6 +3,7 @@
 #ifndef _TCPSTATE_DETECT_H
 #define _TCPSTATE_DETECT_H
 
+#include <linux/ratelimit.h>
 #include <linux/rhashtable.h>
 #include <linux/spinlock.h>
 #include "parse.h"
@@ -55,6 +56,7 @@ struct tcpstate_detect {
 	atomic_t raised[TCPSTATE_NDETECTORS];	/* listeners (or 1) alarmed */
 	atomic_t seq;				/* alarm changes, for events */
 	u8 ns_alarms;				/* the namespace-wide detectors */
+	struct ratelimit_state log_rs;		/* this namespace's alarm log */
 };
 
 int tcpstate_detect_module_init(void);

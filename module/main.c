@@ -23,7 +23,7 @@ static void init_params(struct tcpstate_net *tn)
 		tcpstate_params_initial(&tn->params);
 		return;
 	}
-	tn->params = tcpstate_pernet(&init_net)->params;
+	tcpstate_params_copy(&tn->params, &tcpstate_pernet(&init_net)->params);
 }
 
 static int __net_init tcpstate_net_init(struct net *net)
@@ -112,6 +112,7 @@ err_proc:
 err_pernet:
 	unregister_pernet_subsys(&tcpstate_net_ops);
 err_detect:
+	rcu_barrier();	/* listeners still waiting in call_rcu() */
 	tcpstate_detect_module_exit();
 err_table:
 	tcpstate_table_module_exit();

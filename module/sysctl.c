@@ -51,37 +51,67 @@ const struct tcpstate_params tcpstate_default_params = {
 };
 
 /*
- * One sysctl. An enter/exit pair is two neighbouring entries: @pair is +1
- * on the enter half (its exit follows) and -1 on the exit half.
+ * Timeouts stay far below the wrap of the 32-bit jiffies differences that
+ * idle times are kept in (24.8 days at HZ=1000, signed): 10 days at most.
+ */
+#define MAX_TIMEOUT_MS		864000000
+
+/* All namespaces together: four times the default cap of one. */
+#define DEFAULT_MAX_FLOWS_TOTAL	(4 * DEFAULT_MAX_FLOWS)
+#define MAX_MAX_FLOWS_TOTAL	(4 * MAX_MAX_FLOWS)
+
+/*
+ * One sysctl: one value, or an ENTER EXIT pair of two neighbouring
+ * fields written at once (as ip_local_port_range is), EXIT below ENTER.
  */
 struct param_desc {
 	const char *name;
 	size_t offset;
 	int min, max;
-	int pair;
+	u8 n;		/* values: 1, or 2 for a pair */
+	u8 host;	/* a memory cap: CAP_NET_ADMIN of the initial userns */
 };
 
-#define P(field, lo, hi, pair) \
-	{ #field, offsetof(struct tcpstate_params, field), lo, hi, pair }
+#define P(field, lo, hi, host) \
+	{ #field, offsetof(struct tcpstate_params, field), lo, hi, 1, host }
+#define PAIR(name, lo, hi) \
+	{ #name, offsetof(struct tcpstate_params, name##_enter), lo, hi, 2, 0 }
 
 static const struct param_desc params[] = {
-	P(max_flows, 1, MAX_MAX_FLOWS, 0),
-	P(max_listeners, 1, 1 << 20, 0),
-	P(syn_flood_enter, 1, INT_MAX, 1),
-	P(syn_flood_exit, 1, INT_MAX, -1),
-	P(syn_rate_enter, 1, INT_MAX, 1),
-	P(syn_rate_exit, 1, INT_MAX, -1),
-	P(timewait_enter, 1, INT_MAX, 1),
-	P(timewait_exit, 1, INT_MAX, -1),
-	P(syn_sent_enter, 1, INT_MAX, 1),
-	P(syn_sent_exit, 1, INT_MAX, -1),
-	P(close_wait_enter, 1, INT_MAX, 1),
-	P(close_wait_exit, 1, INT_MAX, -1),
-	P(timewait_ms, 1, INT_MAX, 0),
-	P(timeout_handshake_ms, 1, INT_MAX, 0),
-	P(timeout_established_ms, 1, INT_MAX, 0),
-	P(timeout_closing_ms, 1, INT_MAX, 0),
+	P(max_flows, 1, MAX_MAX_FLOWS, 1),
+	P(max_listeners, 1, 1 << 20, 1),
+	PAIR(syn_flood, 1, INT_MAX),
+	PAIR(syn_rate, 1, INT_MAX),
+	PAIR(timewait, 1, INT_MAX),
+	PAIR(syn_sent, 1, INT_MAX),
+	PAIR(close_wait, 1, INT_MAX),
+	P(timewait_ms, 1, MAX_TIMEOUT_MS, 0),
+	P(timeout_handshake_ms, 1, MAX_TIMEOUT_MS, 0),
+	P(timeout_established_ms, 1, MAX_TIMEOUT_MS, 0),
+	P(timeout_closing_ms, 1, MAX_TIMEOUT_MS, 0),
 	P(log_alarms, 0, 1, 0),
+};
+
+/* Each pair's exit follows its enter in struct tcpstate_params. */
+static_assert(offsetof(struct tcpstate_params, syn_flood_exit) ==
+	      offsetof(struct tcpstate_params, syn_flood_enter) + sizeof(int));
+static_assert(offsetof(struct tcpstate_params, syn_rate_exit) ==
+	      offsetof(struct tcpstate_params, syn_rate_enter) + sizeof(int));
+static_assert(offsetof(struct tcpstate_params, timewait_exit) ==
+	      offsetof(struct tcpstate_params, timewait_enter) + sizeof(int));
+static_assert(offsetof(struct tcpstate_params, syn_sent_exit) ==
+	      offsetof(struct tcpstate_params, syn_sent_enter) + sizeof(int));
+static_assert(offsetof(struct tcpstate_params, close_wait_exit) ==
+	      offsetof(struct tcpstate_params, close_wait_enter) + sizeof(int));
+
+/*
+ * net.tcpstate.max_flows_total, in the initial namespace only: flow
+ * entries of all namespaces together. Counted per CPU; compared exactly
+ * only near the cap.
+ */
+int tcpstate_max_flows_total = DEFAULT_MAX_FLOWS_TOTAL;
+static const struct param_desc total_desc = {
+	"max_flows_total", 0, 1, MAX_MAX_FLOWS_TOTAL, 1, 1
 };
 
 /*
@@ -113,37 +143,62 @@ void tcpstate_params_initial(struct tcpstate_params *p)
 	p->max_flows = load_max_flows;
 }
 
-/* Serialises writers, so that two halves of a pair cannot cross. */
+/* Serialises writers, and the copy a new namespace makes of init's. */
 static DEFINE_MUTEX(param_lock);
 
-static int *param_ptr(struct tcpstate_net *tn, unsigned int index)
+void tcpstate_params_copy(struct tcpstate_params *to,
+			  const struct tcpstate_params *from)
 {
-	return (int *)((char *)&tn->params + params[index].offset);
+	mutex_lock(&param_lock);
+	*to = *from;
+	mutex_unlock(&param_lock);
 }
 
-/* Store a value if it is in range and keeps exit below enter. */
-int tcpstate_param_store(struct tcpstate_net *tn, unsigned int index, int val)
+static int *param_ptr(struct tcpstate_net *tn, const struct param_desc *d)
 {
-	const struct param_desc *d;
-	int err = -EINVAL, other;
+	if (d == &total_desc)
+		return &tcpstate_max_flows_total;
+	return (int *)((char *)&tn->params + d->offset);
+}
 
-	if (index >= ARRAY_SIZE(params))
-		return -EINVAL;
-	d = &params[index];
-	if (val < d->min || val > d->max)
+/* Store @d's values if each is in range and a pair's exit is below enter. */
+static int store(struct tcpstate_net *tn, const struct param_desc *d,
+		 const int *val)
+{
+	int *p = param_ptr(tn, d);
+	int i;
+
+	for (i = 0; i < d->n; i++)
+		if (val[i] < d->min || val[i] > d->max)
+			return -EINVAL;
+	if (d->n == 2 && val[1] >= val[0])
 		return -EINVAL;
 	mutex_lock(&param_lock);
-	if (d->pair) {
-		other = READ_ONCE(*param_ptr(tn, index + d->pair));
-		/* exit must stay below enter */
-		if (d->pair > 0 ? val <= other : val >= other)
-			goto out;
-	}
-	WRITE_ONCE(*param_ptr(tn, index), val);
-	err = 0;
-out:
+	for (i = 0; i < d->n; i++)
+		WRITE_ONCE(p[i], val[i]);
 	mutex_unlock(&param_lock);
-	return err;
+	return 0;
+}
+
+/* The sysctl @index (0.. in the order of net.tcpstate's table), for KUnit. */
+int tcpstate_param_store(struct tcpstate_net *tn, unsigned int index,
+			 const int *val)
+{
+	if (index >= ARRAY_SIZE(params))
+		return -EINVAL;
+	return store(tn, &params[index], val);
+}
+
+/*
+ * Tuning a namespace is for its network administrator; its memory caps
+ * are the host's: the root of an unprivileged container may not raise
+ * them (as nf_conntrack_max is read-only outside the initial namespace).
+ */
+static bool may_write(struct tcpstate_net *tn, const struct param_desc *d)
+{
+	if (d->host)
+		return capable(CAP_NET_ADMIN);
+	return ns_capable(tn->net->user_ns, CAP_NET_ADMIN);
 }
 
 static int param_handler(tcpstate_ctl_table *table, int write, void *buffer,
@@ -151,45 +206,53 @@ static int param_handler(tcpstate_ctl_table *table, int write, void *buffer,
 {
 	struct tcpstate_net *tn = table->extra2;
 	const struct param_desc *d = table->extra1;
-	unsigned int index = d - params;
-	int val = READ_ONCE(*param_ptr(tn, index));
+	int val[2], i, err;
 	struct ctl_table tmp = {
-		.data = &val,
-		.maxlen = sizeof(val),
-		.extra1 = (void *)&d->min,
-		.extra2 = (void *)&d->max,
+		.data = val,
+		.maxlen = d->n * sizeof(int),
 	};
-	int err;
 
-	/* Tuning a namespace is for its network administrator only. */
-	if (write && !ns_capable(tn->net->user_ns, CAP_NET_ADMIN))
+	if (write && !may_write(tn, d))
 		return -EPERM;
-	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	mutex_lock(&param_lock);
+	for (i = 0; i < d->n; i++)
+		val[i] = READ_ONCE(param_ptr(tn, d)[i]);
+	mutex_unlock(&param_lock);
+	/* Parsed whole first: a bad number fails before anything changes. */
+	err = proc_dointvec(&tmp, write, buffer, lenp, ppos);
 	if (err || !write)
 		return err;
-	return tcpstate_param_store(tn, index, val);
+	return store(tn, d, val);
+}
+
+static void fill_entry(struct ctl_table *entry, struct tcpstate_net *tn,
+		       const struct param_desc *d)
+{
+	entry->procname = d->name;
+	entry->data = param_ptr(tn, d);
+	entry->maxlen = d->n * sizeof(int);
+	entry->mode = 0644;
+	entry->proc_handler = param_handler;
+	entry->extra1 = (void *)d;
+	entry->extra2 = tn;
 }
 
 int tcpstate_sysctl_init(struct tcpstate_net *tn)
 {
+	size_t n = ARRAY_SIZE(params) + net_eq(tn->net, &init_net);
 	struct ctl_table *table;
 	unsigned int i;
 
 	/* One spare, zeroed entry: the terminator older kernels need. */
-	table = kcalloc(ARRAY_SIZE(params) + 1, sizeof(*table), GFP_KERNEL);
+	table = kcalloc(n + 1, sizeof(*table), GFP_KERNEL);
 	if (!table)
 		return -ENOMEM;
-	for (i = 0; i < ARRAY_SIZE(params); i++) {
-		table[i].procname = params[i].name;
-		table[i].data = param_ptr(tn, i);
-		table[i].maxlen = sizeof(int);
-		table[i].mode = 0644;
-		table[i].proc_handler = param_handler;
-		table[i].extra1 = (void *)&params[i];
-		table[i].extra2 = tn;
-	}
+	for (i = 0; i < ARRAY_SIZE(params); i++)
+		fill_entry(&table[i], tn, &params[i]);
+	if (n > ARRAY_SIZE(params))
+		fill_entry(&table[i], tn, &total_desc);
 	tn->sysctl = tcpstate_register_sysctl(tn->net, "net/tcpstate", table,
-					      ARRAY_SIZE(params));
+					      n);
 	if (!tn->sysctl) {
 		kfree(table);
 		return -ENOMEM;

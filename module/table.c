@@ -2,11 +2,41 @@
 /* The flow table: RCU lookups, per-flow locks, a periodic collector. */
 
 #include <linux/jiffies.h>
+#include <linux/percpu_counter.h>
 #include <linux/slab.h>
 #include "local.h"
+#include "sysctl.h"
 #include "tcpstate.h"
 
 static struct kmem_cache *flow_cache;
+
+/* Flow entries of every namespace, for net.tcpstate.max_flows_total. */
+static struct percpu_counter flows_total;
+
+/*
+ * Take an entry under both caps: this namespace's max_flows and, counted
+ * per CPU and compared exactly only near it, max_flows_total.
+ */
+static bool entry_take(struct tcpstate_net *tn)
+{
+	if (atomic_inc_return(&tn->table.entries) >
+	    READ_ONCE(tn->params.max_flows))
+		goto uncount;
+	percpu_counter_inc(&flows_total);
+	if (percpu_counter_compare(&flows_total,
+				   READ_ONCE(tcpstate_max_flows_total)) <= 0)
+		return true;
+	percpu_counter_dec(&flows_total);
+uncount:
+	atomic_dec(&tn->table.entries);
+	return false;
+}
+
+static void entry_put(struct tcpstate_net *tn)
+{
+	percpu_counter_dec(&flows_total);
+	atomic_dec(&tn->table.entries);
+}
 
 static int flow_cmp(struct rhashtable_compare_arg *arg, const void *obj)
 {
@@ -64,7 +94,7 @@ static void flow_unlink(struct tcpstate_net *tn, struct tcpstate_flow *flow)
 {
 	tcpstate_flow_assign(flow, TCPSTATE_FLOW_DEAD, true);
 	rhashtable_remove_fast(&tn->table.flows, &flow->node, flow_params);
-	atomic_dec(&tn->table.entries);
+	entry_put(tn);
 	tcpstate_count(tn, TCPSTATE_CTR_flows_freed, 1);
 	call_rcu(&flow->rcu, flow_free_rcu);
 }
@@ -104,11 +134,8 @@ static struct tcpstate_flow *flow_create(struct tcpstate_net *tn,
 
 	if (!may_create(tn, pkt, completes))
 		return NULL;
-	if (tcpstate_key_self(&pkt->key))
+	if (tcpstate_key_self(&pkt->key) || !entry_take(tn))
 		goto untracked;
-	if (atomic_inc_return(&tn->table.entries) >
-	    READ_ONCE(tn->params.max_flows))
-		goto uncount;
 	flow = kmem_cache_zalloc(flow_cache, GFP_ATOMIC);
 	if (!flow)
 		goto uncount;
@@ -124,11 +151,11 @@ static struct tcpstate_flow *flow_create(struct tcpstate_net *tn,
 	}
 	kmem_cache_free(flow_cache, flow);
 	if (!IS_ERR(old)) {
-		atomic_dec(&tn->table.entries);
+		entry_put(tn);
 		return old;
 	}
 uncount:
-	atomic_dec(&tn->table.entries);
+	entry_put(tn);
 untracked:
 	tcpstate_count(tn, TCPSTATE_CTR_untracked, 1);
 	return NULL;
@@ -454,6 +481,7 @@ int tcpstate_table_init(struct tcpstate_net *tn)
 
 static void flow_free(void *ptr, void *arg)
 {
+	percpu_counter_dec(&flows_total);
 	kmem_cache_free(flow_cache, ptr);
 }
 
@@ -466,12 +494,21 @@ void tcpstate_table_exit(struct tcpstate_net *tn)
 
 int tcpstate_table_module_init(void)
 {
+	int err = percpu_counter_init(&flows_total, 0, GFP_KERNEL);
+
+	if (err)
+		return err;
 	flow_cache = KMEM_CACHE(tcpstate_flow, 0);
-	return flow_cache ? 0 : -ENOMEM;
+	if (!flow_cache) {
+		percpu_counter_destroy(&flows_total);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void tcpstate_table_module_exit(void)
 {
 	rcu_barrier();	/* flows still waiting in call_rcu() */
 	kmem_cache_destroy(flow_cache);
+	percpu_counter_destroy(&flows_total);
 }

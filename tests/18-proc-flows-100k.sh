@@ -11,8 +11,8 @@ mk_pair a b
 load_module
 # No flood mode and no cap in the way: every spoofed SYN becomes a flow.
 nsx b sysctl -qw net.tcpstate.max_flows=$((2 * N)) \
-	net.tcpstate.syn_flood_enter=2147483647 \
-	net.tcpstate.syn_rate_enter=2147483647 || fail "sysctl"
+	net.tcpstate.syn_flood="2147483647 64" \
+	net.tcpstate.syn_rate="2147483647 100" || fail "sysctl"
 bg nsx a hping3 -q -S --flood --rand-source -p 9 $B4
 for i in $(seq 600); do
 	[ "$(proc_value b flows)" -ge $N ] && break

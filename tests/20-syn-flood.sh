@@ -51,7 +51,7 @@ check_output "the listener is named in tcpstate_listeners" \
 	"^$B4:8080 [0-9]+ [0-9]+ [0-9]+ syn_flood$" \
 	nsx b cat /proc/net/tcpstate_listeners
 check_output "the alarm is logged with the listener" \
-	"tcpstate: syn_flood on $B4:8080 half_open=[0-9]+ syn_per_s=[0-9]+" \
+	"tcpstate: netns=$(nsx b stat -Lc %i /proc/self/ns/net) syn_flood on $B4:8080 half_open=[0-9]+ syn_per_s=[0-9]+\$" \
 	dmesg_new
 
 # A real client during the flood is tracked from its ACK.
@@ -80,5 +80,5 @@ wait_detector b syn_flood off 300
 check_output "syn_flood clears after the flood" '^syn_flood off$' proc_read b
 expect b mode normal
 check_output "the clearing is logged" \
-	"tcpstate: syn_flood off $B4:8080" dmesg_new
+	"tcpstate: netns=[0-9]+ syn_flood off $B4:8080 half_open=[0-9]+ syn_per_s=[0-9]+" dmesg_new
 dmesg_check

@@ -9,11 +9,9 @@ dmesg_mark
 mk_pair a b
 load_module
 for ns in a b; do
-	nsx $ns sysctl -qw net.tcpstate.timewait_exit=50 \
-		net.tcpstate.timewait_enter=100 \
+	nsx $ns sysctl -qw net.tcpstate.timewait="100 50" \
 		net.tcpstate.timewait_ms=30000 \
-		net.tcpstate.close_wait_enter=100000 \
-		net.tcpstate.close_wait_exit=99999 || fail "sysctl in $ns"
+		net.tcpstate.close_wait="100000 99999" || fail "sysctl in $ns"
 done
 server b --port 5000 --mode close
 client a --connect $B4 --port 5000 --count 150 --concurrency 10 \
@@ -23,8 +21,11 @@ for ns in a b; do
 	expect_gauge $ns TIME_WAIT 150 0
 	check_output "timewait on in $ns" '^timewait on$' proc_read $ns
 done
-check_output "the alarm is logged" \
-	'tcpstate: timewait on - half_open=0 syn_per_s=0' dmesg_new
+for ns in a b; do
+	inum=$(nsx $ns stat -Lc %i /proc/self/ns/net)
+	check_output "the alarm is logged with $ns's inode and figure" \
+		"tcpstate: netns=$inum timewait on - time_wait=1[0-9]{2}\$" dmesg_new
+done
 # The first TIME_WAIT ends 30 s after it began: long enough for a slow
 # guest to open and close all 150 connections first.
 wait_detector a timewait off 450

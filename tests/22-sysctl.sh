@@ -27,13 +27,17 @@ get() {
 	nsx "$1" cat /proc/sys/net/tcpstate/"$2"
 }
 
-for name in max_flows max_listeners syn_flood_enter syn_flood_exit \
-	syn_rate_enter syn_rate_exit timewait_enter timewait_exit \
-	syn_sent_enter syn_sent_exit close_wait_enter close_wait_exit \
-	timewait_ms timeout_handshake_ms timeout_established_ms \
-	timeout_closing_ms log_alarms; do
+for name in max_flows max_listeners syn_flood syn_rate timewait syn_sent \
+	close_wait timewait_ms timeout_handshake_ms timeout_established_ms \
+	timeout_closing_ms log_alarms max_flows_total; do
 	check "sysctl $name exists" [ -f /proc/sys/net/tcpstate/$name ]
 done
+check "max_flows_total is the initial namespace's only" \
+	nsx a sh -c '! test -e /proc/sys/net/tcpstate/max_flows_total'
+check "max_flows_total defaults to 4 x max_flows" \
+	[ "$(cat /proc/sys/net/tcpstate/max_flows_total)" = 1048576 ]
+check "no separate _enter/_exit keys" \
+	[ -z "$(ls /proc/sys/net/tcpstate | grep -E '_(enter|exit)$')" ]
 
 old=$(get a max_flows)
 for bad in abc -5 0 99999999999 2147483648 12abc 67108865; do
@@ -43,17 +47,46 @@ for bad in abc -5 0 99999999999 2147483648 12abc 67108865; do
 done
 r=$(write a log_alarms 2)
 check "log_alarms=2 is refused ($r)" [ "$r" = EINVAL ]
-enter=$(get a syn_flood_enter)
-exit_=$(get a syn_flood_exit)
-r=$(write a syn_flood_exit "$enter")
-check "syn_flood_exit = enter is refused ($r)" [ "$r" = EINVAL ]
-r=$(write a syn_flood_enter "$exit_")
-check "syn_flood_enter = exit is refused ($r)" [ "$r" = EINVAL ]
-check "the pair is unchanged" \
-	[ "$(get a syn_flood_enter) $(get a syn_flood_exit)" = "$enter $exit_" ]
-r=$(write a timewait_exit 5)
-check "a valid write works ($r)" [ "$r" = OK ]
-check "and reads back" [ "$(get a timewait_exit)" = 5 ]
+for bad in 2147483647 864000001 0; do
+	r=$(write a timeout_established_ms $bad)
+	check "timeout_established_ms=$bad is refused ($r)" [ "$r" = EINVAL ]
+done
+check "timeout_established_ms unchanged" \
+	[ "$(get a timeout_established_ms)" = 432000000 ]
+
+# Hysteresis pairs: one key, "ENTER EXIT", exit below enter.
+pair=$(get a syn_flood)
+check "syn_flood reads as ENTER EXIT ($pair)" [ "$pair" = "$(printf '256\t64')" ]
+for bad in "64 64" "64 256" "0 0" "8 -1" "abc" "8 x"; do
+	r=$(write a syn_flood "$bad")
+	check "syn_flood='$bad' is refused ($r)" [ "$r" = EINVAL ]
+	check "syn_flood unchanged after '$bad'" [ "$(get a syn_flood)" = "$pair" ]
+done
+r=$(write a timewait "8000 5000")
+check "a valid pair works ($r)" [ "$r" = OK ]
+check "and reads back" [ "$(get a timewait)" = "$(printf '8000\t5000')" ]
+
+# sysctl -p of a file that raises every pair far above the defaults, then
+# of one that lowers them: each applies, whatever the order of its lines.
+conf=/tmp/tcpstate-sysctl.$$
+printf '%s\n' "net.tcpstate.close_wait = 100000 99999" \
+	"net.tcpstate.syn_sent = 100000 99999" \
+	"net.tcpstate.timewait = 1000000 999999" \
+	"net.tcpstate.syn_rate = 1000000 999999" \
+	"net.tcpstate.syn_flood = 100000 99999" >"$conf"
+check "sysctl -p raising every pair" nsx a sysctl -q -p "$conf"
+check "syn_flood raised" [ "$(get a syn_flood)" = "$(printf '100000\t99999')" ]
+printf '%s\n' "net.tcpstate.syn_flood = 8 4" "net.tcpstate.syn_rate = 8 4" \
+	"net.tcpstate.timewait = 8 4" "net.tcpstate.syn_sent = 8 4" \
+	"net.tcpstate.close_wait = 8 4" >"$conf"
+check "sysctl -p lowering every pair" nsx a sysctl -q -p "$conf"
+check "close_wait lowered" [ "$(get a close_wait)" = "$(printf '8\t4')" ]
+check "the shipped example applies (all commented)" \
+	nsx a sysctl -q -p "$SRCDIR/Documentation/sysctl.d/50-tcpstate.conf"
+sed 's/^#net/net/' "$SRCDIR/Documentation/sysctl.d/50-tcpstate.conf" >"$conf"
+check "the shipped example applies uncommented" nsx a sysctl -q -p "$conf"
+check "back to the defaults" [ "$(get a syn_flood)" = "$(printf '256\t64')" ]
+rm -f "$conf"
 
 r=$(nsx a setpriv --reuid=65534 --regid=65534 --clear-groups \
 	python3 -c "import os
@@ -70,10 +103,11 @@ check "max_flows=1234 in a ($r)" [ "$r" = OK ]
 check "b keeps its own max_flows" [ "$(get b max_flows)" = "$old" ]
 
 # A new namespace starts from the initial namespace's values.
-sysctl -qw net.tcpstate.syn_rate_enter=4321 || fail "sysctl in root"
+sysctl -qw net.tcpstate.syn_rate="4321 100" || fail "sysctl in root"
 mk_ns c
-check "a new namespace copies the initial one" [ "$(get c syn_rate_enter)" = 4321 ]
-sysctl -qw net.tcpstate.syn_rate_enter=1000
+check "a new namespace copies the initial one" \
+	[ "$(get c syn_rate)" = "$(printf '4321\t100')" ]
+sysctl -qw net.tcpstate.syn_rate="1000 100"
 
 # A change takes effect at once: a cap of 5 flows.
 r=$(write b max_flows 5)

@@ -8,9 +8,8 @@
 dmesg_mark
 mk_pair a b
 load_module
-nsx b sysctl -qw net.tcpstate.close_wait_exit=2 \
-	net.tcpstate.close_wait_enter=5 || fail "sysctl in b"
-nsx a sysctl -qw net.tcpstate.syn_sent_exit=2 net.tcpstate.syn_sent_enter=5 \
+nsx b sysctl -qw net.tcpstate.close_wait="5 2" || fail "sysctl in b"
+nsx a sysctl -qw net.tcpstate.syn_sent="5 2" \
 	net.tcpstate.timeout_handshake_ms=3000 || fail "sysctl in a"
 
 server b --port 5000 --mode hold

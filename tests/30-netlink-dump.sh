@@ -60,8 +60,8 @@ load_module
 # Flows of the churn leave the table soon: removals during the dumps.
 nsx a sysctl -qw net.tcpstate.timewait_ms=1000 || fail "sysctl"
 # The SYN burst must make flows, not flood mode.
-nsx a sysctl -qw net.tcpstate.syn_flood_enter=1000000 \
-	net.tcpstate.syn_rate_enter=1000000 || fail "sysctl"
+nsx a sysctl -qw net.tcpstate.syn_flood="1000000 64" \
+	net.tcpstate.syn_rate="1000000 100" || fail "sysctl"
 nsx a sysctl -qw net.ipv4.ip_local_port_range="10000 65001" || fail "sysctl"
 nsx b sysctl -qw net.core.somaxconn=4096 || fail "sysctl"
 

@@ -27,11 +27,10 @@ dmesg_mark
 mk_pair a b
 ip -n b route add default dev eth0
 load_module
-nsx a sysctl -qw net.tcpstate.timewait_exit=10 \
-	net.tcpstate.timewait_enter=20 net.tcpstate.timewait_ms=3000 ||
+nsx a sysctl -qw net.tcpstate.timewait="20 10" net.tcpstate.timewait_ms=3000 ||
 	fail "sysctl"
-nsx b sysctl -qw net.tcpstate.syn_flood_exit=2 \
-	net.tcpstate.syn_flood_enter=5 net.tcpstate.timeout_handshake_ms=3000 \
+nsx b sysctl -qw net.tcpstate.syn_flood="5 2" \
+	net.tcpstate.timeout_handshake_ms=3000 \
 	net.ipv4.tcp_synack_retries=1 || fail "sysctl"
 
 bg nsx a "$CTL" --json events >/tmp/events.a
@@ -88,7 +87,7 @@ for p in $(ip netns pids b); do
 done
 [ -n "$lossy" ] || fail "no lossy reader"
 kill -STOP "$lossy"
-nsx b sysctl -qw net.tcpstate.syn_flood_exit=1 net.tcpstate.syn_flood_enter=2 \
+nsx b sysctl -qw net.tcpstate.syn_flood="2 1" \
 	net.tcpstate.timeout_handshake_ms=60000 || fail "sysctl"
 for i in 1 2; do
 	nsx a hping3 -q -S -c 400 -i u1000 --rand-source -p ++20000 $B4 \

@@ -83,8 +83,13 @@ userns_script='
 	cat /proc/net/tcpstate >$out/flows 2>/dev/null || echo failed >$out/flows
 	stat -Lc "%a %u" /proc/net/tcpstate >$out/mode
 	cat /proc/1/net/tcpstate >$out/init-flows 2>&1 || echo failed >>$out/init-flows
-	echo 1234 >/proc/sys/net/tcpstate/max_flows && echo OK >$out/write
+	echo "8 4" >/proc/sys/net/tcpstate/syn_flood && echo OK >$out/write
+	cat /proc/sys/net/tcpstate/syn_flood >$out/syn_flood
+	echo 67108864 >/proc/sys/net/tcpstate/max_flows && echo OK >$out/write-cap
+	echo 2147483647 >/proc/sys/net/tcpstate/timeout_established_ms &&
+		echo OK >$out/write-timeout
 	cat /proc/sys/net/tcpstate/max_flows >$out/max_flows
+	cat /proc/sys/net/tcpstate/timeout_established_ms >$out/timeout
 	kill %1 %2
 '
 out=$(mktemp -d)
@@ -107,9 +112,14 @@ check "its /proc/net/tcpstate is 0440 and not its root's" \
 check "so it cannot read it" grep -q '^failed$' "$out/flows"
 check "the initial namespace's flows are unreadable through /proc/1/net" \
 	grep -q failed "$out/init-flows"
-check "it may tune its own namespace" grep -q OK "$out/write"
-check "its own max_flows changed" [ "$(cat "$out/max_flows")" = 1234 ]
-check "the initial namespace's max_flows did not" \
+check "it may tune its own namespace's detectors" grep -q OK "$out/write"
+check "its syn_flood pair changed" [ "$(cat "$out/syn_flood")" = "$(printf '8\t4')" ]
+check "it may not raise its memory cap" [ ! -e "$out/write-cap" ]
+check "its max_flows is the initial namespace's" \
+	[ "$(cat "$out/max_flows")" = "$old" ]
+check "nor set a timeout past the range" [ ! -e "$out/write-timeout" ]
+check "its timeout is unchanged" [ "$(cat "$out/timeout")" = 432000000 ]
+check "the initial namespace's max_flows did not change" \
 	[ "$(sysctl -n net.tcpstate.max_flows)" = "$old" ]
 
 # The network namespace made after the uid map: its root owns the files.
@@ -126,6 +136,7 @@ check "and nothing else" [ "$(wc -l <"$out/flows")" = 2 ]
 check "the initial namespace's flows are unreadable through /proc/1/net" \
 	grep -q failed "$out/init-flows"
 check "it may tune its own namespace" grep -q OK "$out/write"
+check "it may not raise its memory cap" [ ! -e "$out/write-cap" ]
 check "the initial namespace's max_flows did not change" \
 	[ "$(sysctl -n net.tcpstate.max_flows)" = "$old" ]
 expect - flows 5

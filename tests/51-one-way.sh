@@ -14,9 +14,8 @@ one_way() {
 
 	info "router sees the $([ "$mode" = forward ] && echo client || echo server) side only"
 	mk_router c r s "$mode"
-	nsx r sysctl -qw net.tcpstate.syn_flood_exit=4 \
-		net.tcpstate.syn_flood_enter=8 net.tcpstate.syn_rate_exit=4 \
-		net.tcpstate.syn_rate_enter=8 net.tcpstate.timeout_closing_ms=5000 \
+	nsx r sysctl -qw net.tcpstate.syn_flood="8 4" \
+		net.tcpstate.syn_rate="8 4" net.tcpstate.timeout_closing_ms=5000 \
 		net.tcpstate.timewait_ms=10000 ||
 		fail "sysctl in the router"
 	# The server sends nothing: a client closing with unread data would
