@@ -127,8 +127,17 @@ static void table_cap(struct kunit *test)
 	s = tcpstate_test_snap(test, tn);
 	KUNIT_EXPECT_EQ(test, atomic_read(&tn->table.entries), 3);
 	KUNIT_EXPECT_EQ(test, s->flows, 3u);
-	KUNIT_EXPECT_EQ(test, CTR(s, untracked), 2ull);
+	/* Unanswered SYNs make room for newer ones: the oldest go. */
+	KUNIT_EXPECT_EQ(test, CTR(s, evicted), 2ull);
+	KUNIT_EXPECT_EQ(test, CTR(s, untracked), 0ull);
 	KUNIT_EXPECT_EQ(test, s->gauge[TCPSTATE_CLIENT][TCPSTATE_SYN_SENT], 3u);
+	/* Over a lowered cap nothing is evicted: newcomers are untracked. */
+	tn->params.max_flows = 2;
+	tcpstate_test_feed(tn, 40010, false, T_SYN, 1000, 0);
+	s = tcpstate_test_snap(test, tn);
+	KUNIT_EXPECT_EQ(test, CTR(s, evicted), 2ull);
+	KUNIT_EXPECT_EQ(test, CTR(s, untracked), 1ull);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tn->table.entries), 3);
 	tcpstate_test_teardown(tn);
 }
 
@@ -516,8 +525,9 @@ static void table_flows_total(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&a->table.entries) +
 			atomic_read(&b->table.entries), 5);
 	s = tcpstate_test_snap(test, b);
-	KUNIT_EXPECT_EQ(test, CTR(s, untracked) +
-			CTR(tcpstate_test_snap(test, a), untracked), 3ull);
+	KUNIT_EXPECT_EQ(test, CTR(s, untracked) + CTR(s, evicted) +
+			CTR(tcpstate_test_snap(test, a), untracked) +
+			CTR(tcpstate_test_snap(test, a), evicted), 3ull);
 	/* Entries freed in one namespace make room in the other. */
 	tcpstate_table_exit(a);
 	KUNIT_EXPECT_EQ(test, tcpstate_table_init(a), 0);
@@ -528,6 +538,50 @@ static void table_flows_total(struct kunit *test)
 	tcpstate_detect_exit(b);
 	tcpstate_stats_exit(b);
 	tcpstate_test_teardown(a);
+}
+
+/* Is there a flow of client @id in @tn? */
+static bool has_flow(struct tcpstate_net *tn, u32 id)
+{
+	return find_flow(tn, id & 0xffff);
+}
+
+/*
+ * A full table makes room by evicting the oldest flow whose other end was
+ * never seen; answered flows are never evicted, and when nothing can go
+ * the newcomer is untracked.
+ */
+static void table_evict_unanswered(struct kunit *test)
+{
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 3);
+	struct tcpstate_snapshot *s;
+
+	/* Three one-way ACKs (spoofed: the server never answers). */
+	tcpstate_test_feed(tn, 40001, false, T_ACK, 1001, 5001);
+	tcpstate_test_feed(tn, 40002, false, T_ACK, 1001, 5001);
+	tcpstate_test_feed(tn, 40003, false, T_ACK, 1001, 5001);
+	/* The server answers the second: it is no longer evictable. */
+	tcpstate_test_feed(tn, 40002, true, T_ACK, 5001, 1001);
+	tcpstate_test_handshake(tn, 40004);	/* evicts 40001, the oldest */
+	KUNIT_EXPECT_FALSE(test, has_flow(tn, 40001));
+	KUNIT_EXPECT_TRUE(test, has_flow(tn, 40004));
+	tcpstate_test_handshake(tn, 40005);	/* skips 40002, evicts 40003 */
+	KUNIT_EXPECT_TRUE(test, has_flow(tn, 40002));
+	KUNIT_EXPECT_FALSE(test, has_flow(tn, 40003));
+	s = tcpstate_test_snap(test, tn);
+	KUNIT_EXPECT_EQ(test, CTR(s, evicted), 2ull);
+	KUNIT_EXPECT_EQ(test, CTR(s, untracked), 0ull);
+	KUNIT_EXPECT_EQ(test, s->flows, 3u);
+	KUNIT_EXPECT_EQ(test, s->gauge[TCPSTATE_CLIENT][TCPSTATE_ESTABLISHED], 3u);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tn->table.entries), 3);
+	/* All three answered: nothing to evict, the newcomer is untracked. */
+	tcpstate_test_feed(tn, 40006, false, T_SYN, 1000, 0);
+	s = tcpstate_test_snap(test, tn);
+	KUNIT_EXPECT_FALSE(test, has_flow(tn, 40006));
+	KUNIT_EXPECT_EQ(test, CTR(s, untracked), 1ull);
+	KUNIT_EXPECT_EQ(test, CTR(s, evicted), 2ull);
+	KUNIT_EXPECT_EQ(test, CTR(s, flows_freed), 2ull);
+	tcpstate_test_teardown(tn);
 }
 
 static struct kunit_case table_cases[] = {
@@ -547,6 +601,7 @@ static struct kunit_case table_cases[] = {
 	KUNIT_CASE(table_rst_socket_gone),
 	KUNIT_CASE(table_gauge_wrap),
 	KUNIT_CASE(table_flows_total),
+	KUNIT_CASE(table_evict_unanswered),
 	{}
 };
 

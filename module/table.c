@@ -125,6 +125,120 @@ static bool may_create(struct tcpstate_net *tn, const struct tcpstate_pkt *pkt,
 	}
 }
 
+/* A client on this host waiting for an answer (the syn_sent detector). */
+static int syn_sent_out(const struct tcpstate_flow *flow, const u8 states[2])
+{
+	return tcpstate_flow_is(flow, TCPSTATE_FLOW_OUTGOING) &&
+	       states[TCPSTATE_CLIENT] == TCPSTATE_SYN_SENT;
+}
+
+/* Gauges and the listener aggregates follow every move of a flow. */
+static void flow_moved(struct tcpstate_net *tn, struct tcpstate_flow *flow,
+		       const u8 from[2], u8 from_client_dir, int from_out,
+		       const u8 to[2], struct tcpstate_lnote *note,
+		       unsigned long now)
+{
+	u8 to_client_dir = flow->pair.client_dir;
+
+	tcpstate_stats_move(tn, from, to, syn_sent_out(flow, to) - from_out);
+	/* Listener aggregates are about servers that others connect to. */
+	if (tcpstate_flow_is(flow, TCPSTATE_FLOW_OUTGOING))
+		return;
+	if (from[TCPSTATE_SERVER] != to[TCPSTATE_SERVER] ||
+	    from_client_dir != to_client_dir)
+		tcpstate_detect_server_move(tn, &flow->key, !from_client_dir,
+					    from[TCPSTATE_SERVER],
+					    !to_client_dir, to[TCPSTATE_SERVER],
+					    note, now);
+}
+
+/* Remember a new flow's key on this CPU; the oldest falls off when full. */
+static void evict_push(struct tcpstate_net *tn, const struct tcpstate_key *key)
+{
+	struct tcpstate_evict_ring *r = this_cpu_ptr(tn->table.evict);
+
+	r->key[r->next] = *key;
+	r->next = (r->next + 1) % TCPSTATE_EVICT_SLOTS;
+	if (r->count < TCPSTATE_EVICT_SLOTS)
+		r->count++;
+}
+
+static bool evict_pop(struct tcpstate_net *tn, struct tcpstate_key *key)
+{
+	struct tcpstate_evict_ring *r = this_cpu_ptr(tn->table.evict);
+
+	if (!r->count)
+		return false;
+	*key = r->key[(r->next + TCPSTATE_EVICT_SLOTS - r->count) %
+		      TCPSTATE_EVICT_SLOTS];
+	r->count--;
+	return true;
+}
+
+/* Free @flow, locked and linked, moving its ends out of every gauge. */
+static void flow_drop(struct tcpstate_net *tn, struct tcpstate_flow *flow,
+		      const u8 from[2], int from_out, unsigned long now)
+{
+	static const u8 gone[2] = { TCPSTATE_CLOSED, TCPSTATE_CLOSED };
+
+	flow_unlink(tn, flow);
+	flow_moved(tn, flow, from, flow->pair.client_dir, from_out, gone, NULL,
+		   now);
+}
+
+/* Evict @flow if one of its ends has never been seen sending. */
+static bool evict_flow(struct tcpstate_net *tn, struct tcpstate_flow *flow,
+		       unsigned long now)
+{
+	bool evict;
+	u8 from[2];
+
+	spin_lock(&flow->lock);
+	evict = !tcpstate_flow_is(flow, TCPSTATE_FLOW_DEAD) &&
+		tcpstate_flow_is(flow, TCPSTATE_FLOW_BORN) &&
+		tcpstate_fsm_live(&flow->pair) &&
+		tcpstate_fsm_unanswered(&flow->pair);
+	if (evict) {
+		flow_states(flow, from);
+		flow_drop(tn, flow, from, syn_sent_out(flow, from), now);
+	}
+	spin_unlock(&flow->lock);
+	return evict;
+}
+
+/*
+ * The table is full: evict the oldest unanswered flow this CPU made, if
+ * one of the last few is still unanswered, so that one-way spoofed
+ * segments cannot lock real connections out. Called under RCU with
+ * bottom halves off.
+ */
+#define EVICT_TRIES	8
+
+static bool evict_one(struct tcpstate_net *tn)
+{
+	struct tcpstate_flow *flow;
+	struct tcpstate_key key;
+	int tries;
+
+	for (tries = 0; tries < EVICT_TRIES && evict_pop(tn, &key); tries++) {
+		flow = rhashtable_lookup(&tn->table.flows, &key, flow_params);
+		if (flow && evict_flow(tn, flow, jiffies)) {
+			tcpstate_count(tn, TCPSTATE_CTR_evicted, 1);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * One eviction makes room only while the table is at its cap, not over
+ * it (a lowered max_flows drains by timeouts, not by evicting).
+ */
+static bool may_evict(struct tcpstate_net *tn)
+{
+	return atomic_read(&tn->table.entries) <= READ_ONCE(tn->params.max_flows);
+}
+
 /* A new, unborn flow for @pkt, or the one another CPU inserted first. */
 static struct tcpstate_flow *flow_create(struct tcpstate_net *tn,
 					 const struct tcpstate_pkt *pkt,
@@ -134,7 +248,10 @@ static struct tcpstate_flow *flow_create(struct tcpstate_net *tn,
 
 	if (!may_create(tn, pkt, completes))
 		return NULL;
-	if (tcpstate_key_self(&pkt->key) || !entry_take(tn))
+	if (tcpstate_key_self(&pkt->key))
+		goto untracked;
+	if (!entry_take(tn) && !(may_evict(tn) && evict_one(tn) &&
+				 entry_take(tn)))
 		goto untracked;
 	flow = kmem_cache_zalloc(flow_cache, GFP_ATOMIC);
 	if (!flow)
@@ -147,6 +264,7 @@ static struct tcpstate_flow *flow_create(struct tcpstate_net *tn,
 						flow_params);
 	if (!old) {
 		tcpstate_count(tn, TCPSTATE_CTR_flows_created, 1);
+		evict_push(tn, &pkt->key);	/* unanswered until its peer sends */
 		return flow;
 	}
 	kmem_cache_free(flow_cache, flow);
@@ -183,33 +301,6 @@ bool tcpstate_flow_view(struct tcpstate_flow *flow,
 	spin_unlock_bh(&flow->lock);
 	view->key = flow->key;
 	return shown;
-}
-
-/* A client on this host waiting for an answer (the syn_sent detector). */
-static int syn_sent_out(const struct tcpstate_flow *flow, const u8 states[2])
-{
-	return tcpstate_flow_is(flow, TCPSTATE_FLOW_OUTGOING) &&
-	       states[TCPSTATE_CLIENT] == TCPSTATE_SYN_SENT;
-}
-
-/* Gauges and the listener aggregates follow every move of a flow. */
-static void flow_moved(struct tcpstate_net *tn, struct tcpstate_flow *flow,
-		       const u8 from[2], u8 from_client_dir, int from_out,
-		       const u8 to[2], struct tcpstate_lnote *note,
-		       unsigned long now)
-{
-	u8 to_client_dir = flow->pair.client_dir;
-
-	tcpstate_stats_move(tn, from, to, syn_sent_out(flow, to) - from_out);
-	/* Listener aggregates are about servers that others connect to. */
-	if (tcpstate_flow_is(flow, TCPSTATE_FLOW_OUTGOING))
-		return;
-	if (from[TCPSTATE_SERVER] != to[TCPSTATE_SERVER] ||
-	    from_client_dir != to_client_dir)
-		tcpstate_detect_server_move(tn, &flow->key, !from_client_dir,
-					    from[TCPSTATE_SERVER],
-					    !to_client_dir, to[TCPSTATE_SERVER],
-					    note, now);
 }
 
 static u32 flow_first(struct tcpstate_flow *flow, struct tcpstate_seg *s,
@@ -399,7 +490,6 @@ static void collect_flow(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 			 unsigned long now)
 {
 	const struct tcpstate_params *p = &tn->params;
-	static const u8 gone[2] = { TCPSTATE_CLOSED, TCPSTATE_CLOSED };
 	bool timed_out = false, expired = false;
 	u8 from[2], to[2];
 	int from_out;
@@ -418,11 +508,11 @@ static void collect_flow(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 		expired = tcpstate_since(now, flow->last) >=
 			  msecs_to_jiffies(TCPSTATE_TOMBSTONE_MS);
 	}
-	flow_states(flow, to);
 	if (timed_out || expired) {
-		flow_unlink(tn, flow);
-		memcpy(to, gone, sizeof(to));
+		flow_drop(tn, flow, from, from_out, now);
+		goto out;
 	}
+	flow_states(flow, to);
 	flow_moved(tn, flow, from, flow->pair.client_dir, from_out, to, NULL,
 		   now);
 out:
@@ -469,10 +559,16 @@ static void gc_work(struct work_struct *work)
 
 int tcpstate_table_init(struct tcpstate_net *tn)
 {
-	int err = rhashtable_init(&tn->table.flows, &flow_params);
+	int err;
 
-	if (err)
+	tn->table.evict = alloc_percpu(struct tcpstate_evict_ring);
+	if (!tn->table.evict)
+		return -ENOMEM;
+	err = rhashtable_init(&tn->table.flows, &flow_params);
+	if (err) {
+		free_percpu(tn->table.evict);
 		return err;
+	}
 	atomic_set(&tn->table.entries, 0);
 	INIT_DELAYED_WORK(&tn->table.gc, gc_work);
 	queue_delayed_work(system_power_efficient_wq, &tn->table.gc, HZ);
@@ -490,6 +586,7 @@ void tcpstate_table_exit(struct tcpstate_net *tn)
 {
 	cancel_delayed_work_sync(&tn->table.gc);
 	rhashtable_free_and_destroy(&tn->table.flows, flow_free, NULL);
+	free_percpu(tn->table.evict);
 }
 
 int tcpstate_table_module_init(void)

@@ -24,7 +24,7 @@ STATES="CLOSED LISTEN SYN_SENT SYN_RCVD ESTABLISHED FIN_WAIT_1 FIN_WAIT_2
 CLOSE_WAIT CLOSING LAST_ACK TIME_WAIT"
 COUNTERS="segments flows_created flows_freed untracked invalid syn synack
 handshakes resets timeouts tw_reuse keepalives simultaneous_open
-simultaneous_close picked_up alarms"
+simultaneous_close picked_up alarms evicted"
 DETECTORS="syn_flood timewait syn_sent close_wait"
 
 _bg_pids=""

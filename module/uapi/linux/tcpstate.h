@@ -56,6 +56,7 @@ enum tcpstate_counter {
 	TCPSTATE_CTR_simultaneous_close,
 	TCPSTATE_CTR_picked_up,
 	TCPSTATE_CTR_alarms,
+	TCPSTATE_CTR_evicted,
 	TCPSTATE_NCOUNTERS
 };
 
@@ -64,7 +65,7 @@ enum tcpstate_counter {
 	"invalid", "syn", "synack", "handshakes", "resets", "timeouts",	\
 	"tw_reuse", "keepalives", "zero_window_probes",	\
 	"simultaneous_open", "simultaneous_close", "picked_up",	\
-	"alarms",	\
+	"alarms", "evicted",	\
 }
 
 /* Detectors, in the order /proc/tcpstate prints them. */
