@@ -137,6 +137,8 @@ static void detect_flood_bounded(struct kunit *test)
 	for (id = 0; id < 1000000; id++) {
 		tcpstate_test_feed(tn, (id + 1) << 4 | 1, false, T_SYN, id, 0);
 		if (id == 500000) {
+			/* The tick gives flood mode its fingerprint table. */
+			tcpstate_detect_tick(tn, jiffies);
 			tcpstate_test_feed(tn, legit, false, T_SYN, 1000, 0);
 			tcpstate_test_feed(tn, legit, true, T_SYNACK, 5000,
 					   1001);
@@ -159,6 +161,47 @@ static void detect_flood_bounded(struct kunit *test)
 /* Store sysctl @index (net.tcpstate's table order) from a list. */
 #define STORE(tn, index, ...) \
 	tcpstate_param_store(tn, index, (const int[]){ __VA_ARGS__ })
+
+/*
+ * In flood mode an ACK completes a handshake only if it acknowledges a
+ * SYN-ACK that was seen: spoofed SYN + ACK pairs make no flow, count no
+ * handshake and leave the alarm on.
+ */
+static void detect_flood_spoofed_acks(struct kunit *test)
+{
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 1000);
+	struct tcpstate_snapshot *s;
+	u32 id;
+
+	tn->params.syn_flood_enter = 10;
+	tn->params.syn_flood_exit = 5;
+	for (id = 1; id <= 10; id++)
+		tcpstate_test_feed(tn, id << 4 | 1, false, T_SYN, id, 0);
+	KUNIT_ASSERT_TRUE(test, raised(tn, TCPSTATE_DET_syn_flood));
+	tcpstate_detect_tick(tn, jiffies);
+	KUNIT_ASSERT_NOT_NULL(test, rcu_access_pointer(tn->detect.seen_synacks));
+	/* Spoofed pairs: the server answers, the ACKs guess its ISN. */
+	for (id = 100; id < 2100; id++) {
+		tcpstate_test_feed(tn, id << 4 | 1, false, T_SYN, id, 0);
+		tcpstate_test_feed(tn, id << 4 | 1, true, T_SYNACK, 7 * id,
+				   id + 1);
+		tcpstate_test_feed(tn, id << 4 | 1, false, T_ACK, id + 1,
+				   5001);
+	}
+	/* A real client acknowledges the SYN-ACK it got. */
+	tcpstate_test_handshake(tn, 9 << 16 | 4242);
+	s = tcpstate_test_snap(test, tn);
+	KUNIT_EXPECT_EQ(test, s->flows, 11u);
+	KUNIT_EXPECT_EQ(test, CTR(s, handshakes), 1ull);
+	KUNIT_EXPECT_EQ(test, CTR(s, untracked), 2000ull);
+	KUNIT_EXPECT_EQ(test, s->gauge[TCPSTATE_SERVER][TCPSTATE_ESTABLISHED], 1u);
+	KUNIT_EXPECT_TRUE(test, raised(tn, TCPSTATE_DET_syn_flood));
+	/* An ACK on a tuple whose SYN-ACK was never seen makes nothing. */
+	tcpstate_test_feed(tn, 9 << 16 | 4243, false, T_ACK, 1001, 5001);
+	s = tcpstate_test_snap(test, tn);
+	KUNIT_EXPECT_EQ(test, s->flows, 11u);
+	tcpstate_test_teardown(tn);
+}
 
 static void sysctl_validation(struct kunit *test)
 {
@@ -197,6 +240,7 @@ static struct kunit_case detect_cases[] = {
 	KUNIT_CASE(detect_close_wait),
 	KUNIT_CASE(detect_timewait_and_syn_sent),
 	KUNIT_CASE(detect_flood_bounded),
+	KUNIT_CASE(detect_flood_spoofed_acks),
 	KUNIT_CASE(sysctl_validation),
 	{}
 };

@@ -422,6 +422,7 @@ static void table_flood_roles_by_ports(struct kunit *test)
 		tcpstate_test_feed(tn, id, false, T_SYN, 1000, 0);
 	KUNIT_ASSERT_TRUE(test, tcpstate_detect_raised(tn,
 						       TCPSTATE_DET_syn_flood));
+	tcpstate_detect_tick(tn, jiffies);	/* the fingerprint table */
 	/* Client port 79, below the server's 80: the ports say otherwise. */
 	tcpstate_test_feed(tn, 79, false, T_SYN, 1000, 0);
 	tcpstate_test_feed(tn, 79, true, T_SYNACK, 5000, 1001);

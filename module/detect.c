@@ -4,7 +4,9 @@
  * rates per server endpoint) and the detectors with enter/exit hysteresis.
  */
 
+#include <linux/jhash.h>
 #include <linux/jiffies.h>
+#include <linux/random.h>
 #include <linux/ratelimit.h>
 #include <linux/slab.h>
 #include "tcpstate.h"
@@ -345,6 +347,61 @@ bool tcpstate_detect_flooding(struct tcpstate_net *tn,
 	return l && (READ_ONCE(l->alarms) & BIT_SYN_FLOOD);
 }
 
+/*
+ * Flood mode tracks no SYN-ACK, yet the client's ACK may complete a
+ * handshake only if it acknowledges one that was seen: a spoofed ACK must
+ * neither make a flow nor count as a handshake. Each SYN-ACK leaves a
+ * fingerprint of its tuple and ISN in a fixed table per namespace
+ * (direct-mapped, the newest wins a slot), allocated by the tick once a
+ * flood is on; until then no ACK is taken on trust.
+ */
+static u32 synack_print(struct tcpstate_net *tn, const struct tcpstate_key *key,
+			u32 isn)
+{
+	BUILD_BUG_ON(sizeof(*key) % sizeof(u32));
+	return jhash2((const u32 *)key, sizeof(*key) / sizeof(u32),
+		      tn->detect.seed ^ isn) | 1;
+}
+
+void tcpstate_detect_synack(struct tcpstate_net *tn,
+			    const struct tcpstate_key *key, u32 isn)
+{
+	u32 *slots = rcu_dereference(tn->detect.seen_synacks);
+	u32 print;
+
+	if (!slots)
+		return;
+	print = synack_print(tn, key, isn);
+	WRITE_ONCE(slots[print % TCPSTATE_SYNACK_SLOTS], print);
+}
+
+/* Does @ack acknowledge a SYN-ACK seen on @key? Each one serves once. */
+bool tcpstate_detect_synack_seen(struct tcpstate_net *tn,
+				 const struct tcpstate_key *key, u32 ack)
+{
+	u32 *slots = rcu_dereference(tn->detect.seen_synacks);
+	u32 print, *slot;
+
+	if (!slots)
+		return false;
+	print = synack_print(tn, key, ack - 1);
+	slot = &slots[print % TCPSTATE_SYNACK_SLOTS];
+	return cmpxchg(slot, print, 0) == print;
+}
+
+/* Process context: the fingerprint table, once a flood needs it. */
+static void synacks_alloc(struct tcpstate_net *tn)
+{
+	u32 *slots;
+
+	if (rcu_access_pointer(tn->detect.seen_synacks) ||
+	    !atomic_read(&tn->detect.raised[TCPSTATE_DET_syn_flood]))
+		return;
+	slots = kvcalloc(TCPSTATE_SYNACK_SLOTS, sizeof(*slots), GFP_KERNEL);
+	if (slots)
+		rcu_assign_pointer(tn->detect.seen_synacks, slots);
+}
+
 /* A handshake completed at @server_end: noted for the listener's update. */
 void tcpstate_detect_handshake(struct tcpstate_net *tn,
 			       struct tcpstate_lnote *note, int server_end,
@@ -537,6 +594,7 @@ static void tick_namespace(struct tcpstate_net *tn)
 /* Called once a second from the collector's work. */
 void tcpstate_detect_tick(struct tcpstate_net *tn, unsigned long now)
 {
+	synacks_alloc(tn);
 	tick_listeners(tn, now);
 	tick_namespace(tn);
 }
@@ -557,6 +615,8 @@ int tcpstate_detect_init(struct tcpstate_net *tn)
 		atomic_set(&d->raised[i], 0);
 	d->ns_alarms = 0;
 	ratelimit_state_init(&d->log_rs, ALARM_LOG_INTERVAL, ALARM_LOG_BURST);
+	RCU_INIT_POINTER(d->seen_synacks, NULL);
+	d->seed = get_random_u32();
 	return rhashtable_init(&d->listeners, &listener_params);
 }
 
@@ -567,6 +627,8 @@ static void listener_free(void *ptr, void *arg)
 
 void tcpstate_detect_exit(struct tcpstate_net *tn)
 {
+	/* The hooks are gone and their readers done. */
+	kvfree(rcu_dereference_protected(tn->detect.seen_synacks, 1));
 	rhashtable_free_and_destroy(&tn->detect.listeners, listener_free,
 				    NULL);
 }

@@ -56,6 +56,8 @@ struct tcpstate_detect {
 	atomic_t raised[TCPSTATE_NDETECTORS];	/* listeners (or 1) alarmed */
 	atomic_t seq;				/* alarm changes, for events */
 	u8 ns_alarms;				/* the namespace-wide detectors */
+	u32 __rcu *seen_synacks;		/* fingerprints, see detect.c */
+	u32 seed;
 	struct ratelimit_state log_rs;		/* this namespace's alarm log */
 };
 
@@ -81,6 +83,13 @@ bool tcpstate_detect_syn(struct tcpstate_net *tn, struct tcpstate_lnote *note,
 			 int server_end, bool untracked, unsigned long now);
 bool tcpstate_detect_flooding(struct tcpstate_net *tn,
 			      const struct tcpstate_key *key, int server_end);
+void tcpstate_detect_synack(struct tcpstate_net *tn,
+			    const struct tcpstate_key *key, u32 isn);
+bool tcpstate_detect_synack_seen(struct tcpstate_net *tn,
+				 const struct tcpstate_key *key, u32 ack);
+
+/* Fingerprints of SYN-ACKs that flood mode did not track (64 KiB). */
+#define TCPSTATE_SYNACK_SLOTS	16384
 void tcpstate_detect_handshake(struct tcpstate_net *tn,
 			       struct tcpstate_lnote *note, int server_end,
 			       unsigned long now);

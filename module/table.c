@@ -115,10 +115,22 @@ static bool may_create(struct tcpstate_net *tn, const struct tcpstate_pkt *pkt,
 		tcpstate_count(tn, TCPSTATE_CTR_invalid, 1);
 		return false;
 	case TCPSTATE_OPEN_SYNACK:
-		return !tcpstate_detect_flooding(tn, key, pkt->seg.dir);
+		if (!tcpstate_detect_flooding(tn, key, pkt->seg.dir))
+			return true;
+		tcpstate_detect_synack(tn, key, pkt->seg.seq);
+		return false;
 	case TCPSTATE_OPEN_PICKUP:
-		/* Its receiver, when flooded, is the server of a handshake. */
+		/*
+		 * Its receiver, when flooded, is the server of a handshake,
+		 * which this ACK completes only if it acknowledges a SYN-ACK
+		 * that was seen: a spoofed ACK is untracked.
+		 */
 		*completes = tcpstate_detect_flooding(tn, key, !pkt->seg.dir);
+		if (*completes &&
+		    !tcpstate_detect_synack_seen(tn, key, pkt->seg.ack)) {
+			tcpstate_count(tn, TCPSTATE_CTR_untracked, 1);
+			return false;
+		}
 		return true;
 	default:
 		return true;
