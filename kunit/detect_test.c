@@ -203,6 +203,62 @@ static void detect_flood_spoofed_acks(struct kunit *test)
 	tcpstate_test_teardown(tn);
 }
 
+/*
+ * One unanswered SYN to each of many firewalled ports takes every
+ * aggregate; a real flood on port 80 right after still gets one (a
+ * recycled aggregate) and raises syn_flood at once.
+ */
+static void detect_listeners_recycled(struct kunit *test)
+{
+	static const struct tcpstate_key port80 = {
+		.family = AF_INET,
+		.addr = { [0].s6_addr32[0] = htonl(0x0a000002) },
+		.port = { htons(80), htons(1) },
+	};
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 10000);
+	u32 id;
+	int port;
+
+	tn->params.max_listeners = 8;
+	tn->params.syn_flood_enter = 20;
+	tn->params.syn_flood_exit = 10;
+	for (port = 1000; port < 1100; port++)
+		tcpstate_test_feed_port(tn, 40000, port, false, T_SYN, 1, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tn->detect.nr_listeners), 8);
+	/* A listener that answers is not recycled for another. */
+	tcpstate_test_feed_port(tn, 40000, 1099, true, T_SYNACK, 9, 2);
+	for (id = 1; id <= 20; id++)
+		tcpstate_test_feed(tn, id << 4 | 1, false, T_SYN, id, 0);
+	KUNIT_EXPECT_TRUE(test, raised(tn, TCPSTATE_DET_syn_flood));
+	KUNIT_EXPECT_TRUE(test, tcpstate_detect_flooding(tn, &port80, 0));
+	KUNIT_EXPECT_EQ(test, atomic_read(&tn->detect.nr_listeners), 8);
+	tcpstate_test_teardown(tn);
+}
+
+/* With no aggregate to be had at all, the catch-all raises the alarm. */
+static void detect_catchall(struct kunit *test)
+{
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 10000);
+	u32 id;
+	int port;
+
+	tn->params.max_listeners = 4;
+	tn->params.syn_flood_enter = 20;
+	tn->params.syn_flood_exit = 10;
+	/* Four listeners that answer: none may be recycled. */
+	for (port = 1000; port < 1004; port++) {
+		tcpstate_test_feed_port(tn, 40000, port, false, T_SYN, 1, 0);
+		tcpstate_test_feed_port(tn, 40000, port, true, T_SYNACK, 9, 2);
+	}
+	for (id = 1; id <= 20; id++)
+		tcpstate_test_feed(tn, id << 4 | 1, false, T_SYN, id, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tn->detect.nr_listeners), 4);
+	KUNIT_EXPECT_TRUE(test, raised(tn, TCPSTATE_DET_syn_flood));
+	KUNIT_EXPECT_TRUE(test, tn->detect.catchall->alarms &
+			  BIT(TCPSTATE_DET_syn_flood));
+	tcpstate_test_teardown(tn);
+}
+
 static void sysctl_validation(struct kunit *test)
 {
 	struct tcpstate_net *tn = tcpstate_test_setup(test, 1000);
@@ -241,6 +297,8 @@ static struct kunit_case detect_cases[] = {
 	KUNIT_CASE(detect_timewait_and_syn_sent),
 	KUNIT_CASE(detect_flood_bounded),
 	KUNIT_CASE(detect_flood_spoofed_acks),
+	KUNIT_CASE(detect_listeners_recycled),
+	KUNIT_CASE(detect_catchall),
 	KUNIT_CASE(sysctl_validation),
 	{}
 };

@@ -54,6 +54,13 @@ void tcpstate_test_teardown(struct tcpstate_net *tn)
 void tcpstate_test_feed(struct tcpstate_net *tn, u32 id, bool reply,
 			u8 flags, u32 seq, u32 ack)
 {
+	tcpstate_test_feed_port(tn, id, 80, reply, flags, seq, ack);
+}
+
+/* The same, to server port @sport (not 80) of 10.0.0.2. */
+void tcpstate_test_feed_port(struct tcpstate_net *tn, u32 id, u16 sport,
+			     bool reply, u8 flags, u32 seq, u32 ack)
+{
 	struct tcpstate_pkt pkt = {
 		.key = { .family = AF_INET },
 		.seg = { .seq = seq, .ack = ack, .win = 1000, .flags = flags },
@@ -68,11 +75,11 @@ void tcpstate_test_feed(struct tcpstate_net *tn, u32 id, bool reply,
 		server = client;
 	/* Canonical order, as the parser sorts: address, then port. */
 	c = memcmp(&client, &server, 4) > 0 ||
-	    (client == server && (id & 0xffff) > 80);
+	    (client == server && (id & 0xffff) > sport);
 	pkt.key.addr[c].s6_addr32[0] = client;
 	pkt.key.addr[!c].s6_addr32[0] = server;
 	pkt.key.port[c] = htons(id & 0xffff);
-	pkt.key.port[!c] = htons(80);
+	pkt.key.port[!c] = htons(sport);
 	pkt.seg.dir = reply ? !c : c;
 	/* As the hooks call it: under RCU, bottom halves off. */
 	local_bh_disable();

@@ -24,6 +24,8 @@ struct tcpstate_net *tcpstate_test_setup(struct kunit *test, int max_flows);
 void tcpstate_test_teardown(struct tcpstate_net *tn);
 void tcpstate_test_feed(struct tcpstate_net *tn, u32 id, bool reply,
 			u8 flags, u32 seq, u32 ack);
+void tcpstate_test_feed_port(struct tcpstate_net *tn, u32 id, u16 sport,
+			     bool reply, u8 flags, u32 seq, u32 ack);
 void tcpstate_test_handshake(struct tcpstate_net *tn, u32 id);
 struct tcpstate_snapshot *tcpstate_test_snap(struct kunit *test,
 					     struct tcpstate_net *tn);

@@ -79,7 +79,102 @@ static struct tcpstate_listener *listener_find(struct tcpstate_net *tn,
 				 listener_params);
 }
 
-/* Past max_listeners nothing new is aggregated until the tick recycles. */
+static void listener_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(listener_cache,
+			container_of(head, struct tcpstate_listener, rcu));
+}
+
+/*
+ * Nothing but SYNs nobody answered holds it (a scan, scattered spoofed
+ * SYNs to closed or firewalled ports): it may make room for another.
+ */
+static bool recyclable(const struct tcpstate_listener *l)
+{
+	return !l->alarms && l->syn_rcvd <= 0 && l->close_wait <= 0;
+}
+
+static bool quiet(const struct tcpstate_listener *l)
+{
+	return recyclable(l) && l->half_open <= 0;
+}
+
+/* Called with the listener locked. */
+static void listener_unlink(struct tcpstate_net *tn,
+			    struct tcpstate_listener *l)
+{
+	l->dead = 1;
+	rhashtable_remove_fast(&tn->detect.listeners, &l->node,
+			       listener_params);
+	atomic_dec(&tn->detect.nr_listeners);
+	call_rcu(&l->rcu, listener_free_rcu);
+}
+
+static void recent_push(struct tcpstate_net *tn,
+			const struct tcpstate_lkey *key)
+{
+	struct tcpstate_lring *r = this_cpu_ptr(tn->detect.recent);
+
+	r->key[r->next] = *key;
+	r->next = (r->next + 1) % TCPSTATE_LRING_SLOTS;
+	if (r->count < TCPSTATE_LRING_SLOTS)
+		r->count++;
+}
+
+static bool recent_pop(struct tcpstate_net *tn, struct tcpstate_lkey *key)
+{
+	struct tcpstate_lring *r = this_cpu_ptr(tn->detect.recent);
+
+	if (!r->count)
+		return false;
+	*key = r->key[(r->next + TCPSTATE_LRING_SLOTS - r->count) %
+		      TCPSTATE_LRING_SLOTS];
+	r->count--;
+	return true;
+}
+
+/* Make room at once: recycle the oldest recent listener that may go. */
+#define RECYCLE_TRIES	4
+
+static bool recycle_one(struct tcpstate_net *tn)
+{
+	struct tcpstate_listener *l;
+	struct tcpstate_lkey key;
+	bool done = false;
+	int tries;
+
+	for (tries = 0; !done && tries < RECYCLE_TRIES &&
+	     recent_pop(tn, &key); tries++) {
+		l = rhashtable_lookup(&tn->detect.listeners, &key,
+				      listener_params);
+		if (!l)
+			continue;
+		spin_lock(&l->lock);
+		done = !l->dead && recyclable(l);
+		if (done)
+			listener_unlink(tn, l);
+		spin_unlock(&l->lock);
+	}
+	return done;
+}
+
+static bool listener_take(struct tcpstate_net *tn)
+{
+	struct tcpstate_detect *d = &tn->detect;
+
+	if (atomic_inc_return(&d->nr_listeners) <=
+	    READ_ONCE(tn->params.max_listeners))
+		return true;
+	atomic_dec(&d->nr_listeners);
+	return false;
+}
+
+/*
+ * The aggregate of a server endpoint, made if need be. Past
+ * max_listeners a recent one that only unanswered SYNs hold is recycled;
+ * failing that, the namespace's catch-all aggregates it, so that a flood
+ * is still seen and still engages flood mode.
+ */
 static struct tcpstate_listener *listener_get(struct tcpstate_net *tn,
 					      const struct tcpstate_key *key,
 					      int end, unsigned long now)
@@ -90,9 +185,8 @@ static struct tcpstate_listener *listener_get(struct tcpstate_net *tn,
 	l = listener_find(tn, key, end);
 	if (l)
 		return l;
-	if (atomic_inc_return(&d->nr_listeners) >
-	    READ_ONCE(tn->params.max_listeners))
-		goto uncount;
+	if (!listener_take(tn) && !(recycle_one(tn) && listener_take(tn)))
+		return d->catchall;
 	l = kmem_cache_zalloc(listener_cache, GFP_ATOMIC);
 	if (!l)
 		goto uncount;
@@ -102,8 +196,10 @@ static struct tcpstate_listener *listener_get(struct tcpstate_net *tn,
 	l->active = now;
 	old = rhashtable_lookup_get_insert_fast(&d->listeners, &l->node,
 						listener_params);
-	if (!old)
+	if (!old) {
+		recent_push(tn, &l->key);
 		return l;
+	}
 	kmem_cache_free(listener_cache, l);
 	if (!IS_ERR(old)) {
 		atomic_dec(&d->nr_listeners);
@@ -111,7 +207,15 @@ static struct tcpstate_listener *listener_get(struct tcpstate_net *tn,
 	}
 uncount:
 	atomic_dec(&d->nr_listeners);
-	return NULL;
+	return d->catchall;
+}
+
+/* A departure's aggregate: its own, or the catch-all's if it had none. */
+static struct tcpstate_listener *listener_had(struct tcpstate_net *tn,
+					      const struct tcpstate_key *key,
+					      int end)
+{
+	return listener_find(tn, key, end) ?: tn->detect.catchall;
 }
 
 /* Start a new one-second window; a gap of more leaves nothing in prev. */
@@ -258,7 +362,8 @@ static void listener_changed(struct tcpstate_net *tn,
 
 	for (det = 0; det < TCPSTATE_NDETECTORS; det++)
 		if (changed & BIT(det))
-			alarm_changed(tn, det, f->alarms & BIT(det), &l->key,
+			alarm_changed(tn, det, f->alarms & BIT(det),
+				      l == tn->detect.catchall ? NULL : &l->key,
 				      f, det == TCPSTATE_DET_close_wait ?
 				      f->close_wait : f->uncompleted);
 }
@@ -266,6 +371,7 @@ static void listener_changed(struct tcpstate_net *tn,
 /* What a segment adds to a listener. */
 struct ldelta {
 	int half_open;
+	int syn_rcvd;
 	int close_wait;
 	u32 syn;
 	u32 handshakes;
@@ -287,8 +393,11 @@ static bool may_change(u8 alarms, const struct ldelta *d)
 	return alarms & BIT_CLOSE_WAIT ? d->close_wait < 0 : d->close_wait > 0;
 }
 
-/* Apply @d and evaluate what it may have changed; bottom halves are off. */
-static void listener_update(struct tcpstate_net *tn,
+/*
+ * Apply @d and evaluate what it may have changed; bottom halves are off.
+ * False if @l was recycled meanwhile: look it up again.
+ */
+static bool listener_update(struct tcpstate_net *tn,
 			    struct tcpstate_listener *l, unsigned long now,
 			    const struct ldelta *d)
 {
@@ -297,9 +406,14 @@ static void listener_update(struct tcpstate_net *tn,
 	bool rolled;
 
 	spin_lock(&l->lock);
+	if (unlikely(l->dead)) {
+		spin_unlock(&l->lock);
+		return false;
+	}
 	rolled = roll(l, now);
 	/* Never below zero, even for flows that arrived while it was full. */
 	l->half_open = max(l->half_open + d->half_open, 0);
+	l->syn_rcvd = max(l->syn_rcvd + d->syn_rcvd, 0);
 	l->close_wait = max(l->close_wait + d->close_wait, 0);
 	l->cur.syn += d->syn;
 	l->cur.handshakes += d->handshakes;
@@ -310,6 +424,20 @@ static void listener_update(struct tcpstate_net *tn,
 	spin_unlock(&l->lock);
 	if (changed)
 		listener_changed(tn, l, changed, &f);
+	return true;
+}
+
+/* Update @l, or if it was recycled under us, the endpoint's aggregate now. */
+static void listener_apply(struct tcpstate_net *tn, struct tcpstate_listener *l,
+			   const struct tcpstate_key *key, int end,
+			   bool arrival, unsigned long now,
+			   const struct ldelta *d)
+{
+	if (l && listener_update(tn, l, now, d))
+		return;
+	l = arrival ? listener_get(tn, key, end, now) :
+		      listener_had(tn, key, end);
+	listener_update(tn, l, now, d);
 }
 
 /*
@@ -324,10 +452,8 @@ bool tcpstate_detect_syn(struct tcpstate_net *tn, struct tcpstate_lnote *note,
 						   now);
 	struct ldelta d = { .syn = 1, .deferred = 1 };
 
-	if (!l)
-		return false;
 	if (untracked && (READ_ONCE(l->alarms) & BIT_SYN_FLOOD)) {
-		listener_update(tn, l, now, &d);
+		listener_apply(tn, l, note->key, server_end, true, now, &d);
 		return true;
 	}
 	note->l = l;
@@ -343,8 +469,8 @@ bool tcpstate_detect_flooding(struct tcpstate_net *tn,
 
 	if (!atomic_read(&tn->detect.raised[TCPSTATE_DET_syn_flood]))
 		return false;
-	l = listener_find(tn, key, server_end);
-	return l && (READ_ONCE(l->alarms) & BIT_SYN_FLOOD);
+	l = listener_find(tn, key, server_end) ?: tn->detect.catchall;
+	return READ_ONCE(l->alarms) & BIT_SYN_FLOOD;
 }
 
 /*
@@ -425,45 +551,44 @@ void tcpstate_detect_deliver(struct tcpstate_net *tn,
 	note->syn = 0;
 	note->handshakes = 0;
 	l = note->l ?: listener_get(tn, note->key, note->end, now);
-	if (l)
-		listener_update(tn, l, now, &d);
+	listener_apply(tn, l, note->key, note->end, true, now, &d);
 }
 
-static int is_half_open(u8 state)
+/* Add (sign +1) or take away (-1) what a server end in @state counts. */
+static void end_delta(struct ldelta *d, u8 state, int sign)
 {
-	return state == TCPSTATE_LISTEN || state == TCPSTATE_SYN_RCVD;
-}
-
-static int is_close_wait(u8 state)
-{
-	return state == TCPSTATE_CLOSE_WAIT;
+	d->half_open += sign * (state == TCPSTATE_LISTEN ||
+				state == TCPSTATE_SYN_RCVD);
+	d->syn_rcvd += sign * (state == TCPSTATE_SYN_RCVD);
+	d->close_wait += sign * (state == TCPSTATE_CLOSE_WAIT);
 }
 
 static void server_delta(struct tcpstate_net *tn,
 			 const struct tcpstate_key *key, int end,
-			 int half_open, int close_wait,
-			 struct tcpstate_lnote *note, unsigned long now)
+			 struct ldelta *d, struct tcpstate_lnote *note,
+			 unsigned long now)
 {
-	struct ldelta d = { .half_open = half_open, .close_wait = close_wait };
 	struct tcpstate_listener *l = NULL;
+	bool arrival;
 
 	/* The segment's SYN or handshake goes with the same update. */
 	if (note && note->end == end) {
-		d.syn = note->syn;
-		d.handshakes = note->handshakes;
+		d->syn = note->syn;
+		d->handshakes = note->handshakes;
 		note->syn = 0;
 		note->handshakes = 0;
 		l = note->l;
 	}
-	if (!d.half_open && !d.close_wait && !d.syn && !d.handshakes)
+	if (!d->half_open && !d->syn_rcvd && !d->close_wait && !d->syn &&
+	    !d->handshakes)
 		return;
 	/* Only an arrival needs an aggregate; a departure had one. */
+	arrival = d->half_open > 0 || d->syn_rcvd > 0 || d->close_wait > 0 ||
+		  d->syn || d->handshakes;
 	if (!l)
-		l = half_open > 0 || close_wait > 0 || d.syn || d.handshakes ?
-		    listener_get(tn, key, end, now) :
-		    listener_find(tn, key, end);
-	if (l)
-		listener_update(tn, l, now, &d);
+		l = arrival ? listener_get(tn, key, end, now) :
+			      listener_had(tn, key, end);
+	listener_apply(tn, l, key, end, arrival, now, d);
 }
 
 /* A flow's server end moved (state, or role when the roles swapped). */
@@ -472,37 +597,18 @@ void tcpstate_detect_server_move(struct tcpstate_net *tn,
 				 int from_end, u8 from, int to_end, u8 to,
 				 struct tcpstate_lnote *note, unsigned long now)
 {
+	struct ldelta d = {};
+
+	end_delta(&d, from, -1);
 	if (from_end == to_end) {
-		server_delta(tn, key, to_end, is_half_open(to) -
-			     is_half_open(from), is_close_wait(to) -
-			     is_close_wait(from), note, now);
+		end_delta(&d, to, 1);
+		server_delta(tn, key, to_end, &d, note, now);
 		return;
 	}
-	server_delta(tn, key, from_end, -is_half_open(from),
-		     -is_close_wait(from), NULL, now);
-	server_delta(tn, key, to_end, is_half_open(to), is_close_wait(to),
-		     note, now);
-}
-
-static void listener_free_rcu(struct rcu_head *head)
-{
-	kmem_cache_free(listener_cache,
-			container_of(head, struct tcpstate_listener, rcu));
-}
-
-static bool quiet(const struct tcpstate_listener *l)
-{
-	return !l->alarms && l->half_open <= 0 && l->close_wait <= 0;
-}
-
-static void listener_unlink(struct tcpstate_net *tn,
-			    struct tcpstate_listener *l)
-{
-	l->dead = 1;
-	rhashtable_remove_fast(&tn->detect.listeners, &l->node,
-			       listener_params);
-	atomic_dec(&tn->detect.nr_listeners);
-	call_rcu(&l->rcu, listener_free_rcu);
+	server_delta(tn, key, from_end, &d, NULL, now);
+	memset(&d, 0, sizeof(d));
+	end_delta(&d, to, 1);
+	server_delta(tn, key, to_end, &d, note, now);
 }
 
 /* Rates decay without traffic: re-evaluate, and forget idle listeners. */
@@ -519,9 +625,12 @@ static void tick_listener(struct tcpstate_net *tn,
 		return;
 	}
 	changed = evaluate(tn, l, &f, now);
-	if (quiet(l) && time_after_eq(now, l->active + LISTENER_IDLE))
+	/* Held only by SYNs nobody answered, it goes once idle. */
+	if (l != tn->detect.catchall && recyclable(l) &&
+	    time_after_eq(now, l->active + LISTENER_IDLE))
 		listener_unlink(tn, l);
-	else if (quiet(l) && (!*lru || time_before(l->active, (*lru)->active)))
+	else if (l != tn->detect.catchall && quiet(l) &&
+		 (!*lru || time_before(l->active, (*lru)->active)))
 		*lru = l;
 	spin_unlock_bh(&l->lock);
 	if (changed)
@@ -535,6 +644,7 @@ static void tick_listeners(struct tcpstate_net *tn, unsigned long now)
 
 	rhashtable_walk_enter(&tn->detect.listeners, &iter);
 	rhashtable_walk_start(&iter);
+	tick_listener(tn, tn->detect.catchall, now, &lru);
 	while ((l = rhashtable_walk_next(&iter))) {
 		if (IS_ERR(l))
 			continue;
@@ -617,7 +727,20 @@ int tcpstate_detect_init(struct tcpstate_net *tn)
 	ratelimit_state_init(&d->log_rs, ALARM_LOG_INTERVAL, ALARM_LOG_BURST);
 	RCU_INIT_POINTER(d->seen_synacks, NULL);
 	d->seed = get_random_u32();
-	return rhashtable_init(&d->listeners, &listener_params);
+	d->recent = alloc_percpu(struct tcpstate_lring);
+	d->catchall = kmem_cache_zalloc(listener_cache, GFP_KERNEL);
+	if (!d->recent || !d->catchall)
+		goto err;
+	spin_lock_init(&d->catchall->lock);
+	d->catchall->start = jiffies;
+	d->catchall->active = jiffies;
+	if (!rhashtable_init(&d->listeners, &listener_params))
+		return 0;
+err:
+	free_percpu(d->recent);
+	if (d->catchall)
+		kmem_cache_free(listener_cache, d->catchall);
+	return -ENOMEM;
 }
 
 static void listener_free(void *ptr, void *arg)
@@ -631,6 +754,8 @@ void tcpstate_detect_exit(struct tcpstate_net *tn)
 	kvfree(rcu_dereference_protected(tn->detect.seen_synacks, 1));
 	rhashtable_free_and_destroy(&tn->detect.listeners, listener_free,
 				    NULL);
+	kmem_cache_free(listener_cache, tn->detect.catchall);
+	free_percpu(tn->detect.recent);
 }
 
 int tcpstate_detect_module_init(void)

@@ -30,6 +30,7 @@ struct tcpstate_listener {
 	struct tcpstate_lkey key;
 	spinlock_t lock;	/* the figures below, from many flows */
 	int half_open;		/* tracked server ends in LISTEN or SYN_RCVD */
+	int syn_rcvd;		/* those of them that answered (SYN_RCVD) */
 	int close_wait;		/* tracked server ends in CLOSE_WAIT */
 	struct tcpstate_window cur, prev;
 	unsigned long start;	/* jiffies when @cur began */
@@ -50,8 +51,24 @@ struct tcpstate_figures {
 	u8 alarms;
 };
 
+/*
+ * Keys of the listeners this CPU made last, oldest first: when
+ * max_listeners is reached, the first of them that nothing but
+ * unanswered SYNs holds is recycled at once.
+ */
+#define TCPSTATE_LRING_SLOTS	16
+
+struct tcpstate_lring {
+	unsigned int next;
+	unsigned int count;
+	struct tcpstate_lkey key[TCPSTATE_LRING_SLOTS];
+};
+
 struct tcpstate_detect {
 	struct rhashtable listeners;
+	struct tcpstate_lring __percpu *recent;
+	/* Aggregates whatever found no slot: it still raises syn_flood. */
+	struct tcpstate_listener *catchall;
 	atomic_t nr_listeners;
 	atomic_t raised[TCPSTATE_NDETECTORS];	/* listeners (or 1) alarmed */
 	atomic_t seq;				/* alarm changes, for events */
