@@ -421,9 +421,13 @@ static bool listener_update(struct tcpstate_net *tn,
 	l->active = now;
 	if (rolled || may_change(l->alarms, d))
 		changed = evaluate(tn, l, &f, now);
-	spin_unlock(&l->lock);
+	/*
+	 * Announced under the lock: the sequence numbers, the raised count
+	 * and the events of one listener follow the order of its changes.
+	 */
 	if (changed)
 		listener_changed(tn, l, changed, &f);
+	spin_unlock(&l->lock);
 	return true;
 }
 
@@ -632,15 +636,16 @@ static void tick_listener(struct tcpstate_net *tn,
 	else if (l != tn->detect.catchall && quiet(l) &&
 		 (!*lru || time_before(l->active, (*lru)->active)))
 		*lru = l;
-	spin_unlock_bh(&l->lock);
 	if (changed)
 		listener_changed(tn, l, changed, &f);
+	spin_unlock_bh(&l->lock);
 }
 
 static void tick_listeners(struct tcpstate_net *tn, unsigned long now)
 {
 	struct tcpstate_listener *l, *lru = NULL;
 	struct rhashtable_iter iter;
+	unsigned int n = 0;
 
 	rhashtable_walk_enter(&tn->detect.listeners, &iter);
 	rhashtable_walk_start(&iter);
@@ -649,6 +654,16 @@ static void tick_listeners(struct tcpstate_net *tn, unsigned long now)
 		if (IS_ERR(l))
 			continue;
 		tick_listener(tn, l, now, &lru);
+		/*
+		 * Let RCU breathe; @lru may be freed once it does, so the
+		 * stalest of the rest stands in for it.
+		 */
+		if (!(++n % 1024)) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+			lru = NULL;
+		}
 	}
 	/* Full: make room for a new listener by recycling the stalest. */
 	if (lru && atomic_read(&tn->detect.nr_listeners) >=

@@ -392,10 +392,13 @@ static bool walk_resume(struct walk *w)
 	       !memcmp((char *)obj + w->key_offset, w->resume_key, w->key_len);
 }
 
+#define DUMP_BATCH	1024
+
 VISIBLE_IF_KUNIT int tcpstate_nl_dumpit(struct sk_buff *skb,
 					struct netlink_callback *cb)
 {
 	struct walk *w = cb_walk(cb);
+	unsigned int steps = 0;
 	void *obj;
 	int err = 0;
 
@@ -404,6 +407,12 @@ VISIBLE_IF_KUNIT int tcpstate_nl_dumpit(struct sk_buff *skb,
 		walk_interrupted(cb, w);
 	for (obj = rhashtable_walk_peek(&w->iter); obj;
 	     obj = rhashtable_walk_next(&w->iter)) {
+		/* A filter may skip a million flows: let RCU breathe. */
+		if (!(++steps % DUMP_BATCH)) {
+			rhashtable_walk_stop(&w->iter);
+			cond_resched();
+			rhashtable_walk_start(&w->iter);
+		}
 		if (IS_ERR(obj)) {
 			if (PTR_ERR(obj) != -EAGAIN) {
 				err = PTR_ERR(obj);

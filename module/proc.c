@@ -70,8 +70,15 @@ static const struct proc_ops stats_proc_ops = {
 struct walk_iter {
 	struct rhashtable_iter iter;
 	struct rhashtable *ht;
+	unsigned int steps;
 	bool walked;
 };
+
+/*
+ * Let RCU and the CPU breathe every so many entries: a read that seeks
+ * far (seq_file steps from the start) walks a million flows otherwise.
+ */
+#define WALK_BATCH	1024
 
 /* Skip what a resize (-EAGAIN, the walk restarts) puts in the way. */
 static void *walk_valid(struct walk_iter *it, void *obj)
@@ -101,6 +108,11 @@ static void *walk_next(struct seq_file *seq, void *v, loff_t *pos)
 	struct walk_iter *it = seq->private;
 
 	++*pos;
+	if (!(++it->steps % WALK_BATCH)) {
+		rhashtable_walk_stop(&it->iter);
+		cond_resched();
+		rhashtable_walk_start(&it->iter);
+	}
 	return walk_valid(it, rhashtable_walk_next(&it->iter));
 }
 
