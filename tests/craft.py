@@ -6,6 +6,11 @@ craft.py send SRC:SPORT DST:DPORT FLAGS SEQ [ACK] [--len N]
     Sends one segment, FLAGS a string of S A F R P (e.g. RA), with a
     correct checksum, from any source address (it need not be local).
 
+craft.py pairs DST:DPORT COUNT [--rate PPS]
+    Sends COUNT spoofed SYN + ACK pairs from random sources in
+    198.18.0.0/15, each ACK guessing the server's ISN (a blind attacker
+    trying to pass for completed handshakes).
+
 craft.py paws-refuse DEV DST:DPORT [--timeout S]
     Waits on DEV for a SYN to DST:DPORT (a client of another namespace,
     its packets sent here by a static neighbour entry) and answers it, as
@@ -85,6 +90,29 @@ def tsval_of(opts):
     return None
 
 
+def pairs(args):
+    import random
+    dst, dport = endpoint(args.dst)
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    gap = 1.0 / args.rate if args.rate else 0
+    t = time.monotonic()
+    for _ in range(args.count):
+        src = socket.inet_ntoa(struct.pack('!I', 0xc6120000 |
+                                           random.getrandbits(17)))
+        sport = random.randrange(1024, 65536)
+        isn = random.getrandbits(32)
+        s.sendto(segment(src, sport, dst, dport, 0x02, isn, 0), (dst, 0))
+        s.sendto(segment(src, sport, dst, dport, 0x10, isn + 1,
+                         random.getrandbits(32)), (dst, 0))
+        if gap:
+            t += gap
+            delay = t - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+    s.close()
+    return 0
+
+
 def paws_refuse(args):
     dst, dport = endpoint(args.dst)
     raw = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
@@ -128,6 +156,10 @@ def main():
     s.add_argument("seq", type=int)
     s.add_argument("ack", type=int, nargs='?', default=0)
     s.add_argument("--len", type=int, default=0)
+    pp = sub.add_parser("pairs")
+    pp.add_argument("dst")
+    pp.add_argument("count", type=int)
+    pp.add_argument("--rate", type=float, default=0)
     r = sub.add_parser("paws-refuse")
     r.add_argument("dev")
     r.add_argument("dst")
@@ -135,6 +167,8 @@ def main():
     args = p.parse_args()
     if args.cmd == "paws-refuse":
         return paws_refuse(args)
+    if args.cmd == "pairs":
+        return pairs(args)
     src, sport = endpoint(args.src)
     dst, dport = endpoint(args.dst)
     send(segment(src, sport, dst, dport, flags_of(args.flags), args.seq,
