@@ -235,6 +235,38 @@ static void detect_listeners_recycled(struct kunit *test)
 	tcpstate_test_teardown(tn);
 }
 
+/*
+ * A listener recycled between the lookup of a segment and its update:
+ * the update goes to the endpoint's aggregate of now, never to the dead.
+ */
+static void detect_recycled_under_update(struct kunit *test)
+{
+	static const struct tcpstate_key key = {
+		.family = AF_INET,
+		.addr = { [0].s6_addr32[0] = htonl(0x0a000002) },
+		.port = { htons(81), htons(40000) },
+	};
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 100);
+	struct tcpstate_lnote note = { .key = &key };
+	struct tcpstate_listener *dead;
+
+	local_bh_disable();
+	rcu_read_lock();
+	KUNIT_EXPECT_FALSE(test, tcpstate_detect_syn(tn, &note, 0, false,
+						     jiffies));
+	dead = note.l;
+	KUNIT_ASSERT_NOT_NULL(test, dead);
+	KUNIT_ASSERT_NE(test, dead, tn->detect.catchall);
+	tcpstate_detect_recycle(tn, dead);
+	tcpstate_detect_flush(tn, &note, jiffies);
+	KUNIT_EXPECT_EQ(test, dead->cur.syn, 0u);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tn->detect.nr_listeners), 1);
+	KUNIT_EXPECT_TRUE(test, tn->detect.catchall->cur.syn == 0);
+	rcu_read_unlock();
+	local_bh_enable();
+	tcpstate_test_teardown(tn);
+}
+
 /* With no aggregate to be had at all, the catch-all raises the alarm. */
 static void detect_catchall(struct kunit *test)
 {
@@ -299,6 +331,7 @@ static struct kunit_case detect_cases[] = {
 	KUNIT_CASE(detect_flood_spoofed_acks),
 	KUNIT_CASE(detect_listeners_recycled),
 	KUNIT_CASE(detect_catchall),
+	KUNIT_CASE(detect_recycled_under_update),
 	KUNIT_CASE(sysctl_validation),
 	{}
 };

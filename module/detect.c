@@ -110,6 +110,17 @@ static void listener_unlink(struct tcpstate_net *tn,
 	call_rcu(&l->rcu, listener_free_rcu);
 }
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/* KUnit: recycle @l as a full max_listeners would, between two steps. */
+void tcpstate_detect_recycle(struct tcpstate_net *tn,
+			     struct tcpstate_listener *l)
+{
+	spin_lock_bh(&l->lock);
+	listener_unlink(tn, l);
+	spin_unlock_bh(&l->lock);
+}
+#endif
+
 static void recent_push(struct tcpstate_net *tn,
 			const struct tcpstate_lkey *key)
 {

@@ -127,6 +127,10 @@ void tcpstate_detect_server_move(struct tcpstate_net *tn,
 				 int from_end, u8 from, int to_end, u8 to,
 				 struct tcpstate_lnote *note, unsigned long now);
 void tcpstate_detect_tick(struct tcpstate_net *tn, unsigned long now);
+#if IS_ENABLED(CONFIG_KUNIT)
+void tcpstate_detect_recycle(struct tcpstate_net *tn,
+			     struct tcpstate_listener *l);
+#endif
 
 bool tcpstate_detect_raised(struct tcpstate_net *tn, int detector);
 void tcpstate_listener_figures(struct tcpstate_listener *l, unsigned long now,
