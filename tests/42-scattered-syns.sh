@@ -19,7 +19,7 @@ server b --port 80 --mode hold
 nsx a hping3 -q -S -a 192.0.2.1 -s 5000 -p ++1000 -i u200 -c $SCATTERED $B4 \
 	>/dev/null 2>&1 || true
 sleep 1
-listeners=$(nsx b wc -l </proc/net/tcpstate_listeners)
+listeners=$(nsx b cat /proc/net/tcpstate_listeners | wc -l)
 info "after $SCATTERED scattered SYNs: $listeners listeners listed"
 check "the aggregates are all taken ($listeners)" [ "$listeners" -ge 4000 ]
 check "no alarm yet" [ "$(detector b syn_flood)" = off ]
@@ -42,5 +42,5 @@ check_output "the flood's listener is named" "^$B4:80 [0-9]+ [0-9]+ [0-9]+ syn_f
 expect b mode flood
 kill_bg "$flood"
 check "listeners stay within max_listeners" \
-	[ "$(nsx b wc -l </proc/net/tcpstate_listeners)" -le 4096 ]
+	[ "$(nsx b cat /proc/net/tcpstate_listeners | wc -l)" -le 4096 ]
 dmesg_check
