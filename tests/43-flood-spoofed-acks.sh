@@ -35,6 +35,7 @@ check "nor handshakes ($hs0 -> $hs1)" [ "$hs1" -le $((hs0 + 10)) ]
 check "their ACKs went untracked" [ "$(proc_value b untracked)" -ge $((PAIRS - 10)) ]
 # A real client during the flood: its ACK acknowledges a SYN-ACK seen.
 client a --connect $B4 --port 8080 --count 1 --mode hold --hold-time 3 &
+real=$!
 for i in $(seq 50); do
 	grep -q "^$A4:[0-9]* $B4:8080 ESTABLISHED ESTABLISHED" \
 		<(nsx b cat /proc/net/tcpstate) && break
@@ -42,5 +43,5 @@ for i in $(seq 50); do
 done
 check "the real connection is tracked" grep -q \
 	"^$A4:[0-9]* $B4:8080 ESTABLISHED ESTABLISHED" <(nsx b cat /proc/net/tcpstate)
-wait
+wait "$real" || fail "the real client"
 dmesg_check
