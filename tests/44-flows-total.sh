@@ -32,25 +32,27 @@ for i in $(seq 0 $((N - 1))); do
 	nsx v$i sysctl -qw net.tcpstate.syn_flood="2147483647 64" \
 		net.tcpstate.syn_rate="2147483647 100" || fail "sysctl in v$i"
 done
+# 600 SYNs to each, all at once: 6000 in all, twice the total cap. The
+# victims cannot answer (no route back), so every flow stays.
+pids=""
 for i in $(seq 0 $((N - 1))); do
-	bg nsx atk hping3 -q -S -i u500 --rand-source -p 80 10.9.$i.2
+	bg nsx atk hping3 -q -S -i u1000 -c 600 --rand-source -p 80 10.9.$i.2
+	pids="$pids $BGPID"
 done
-peak=0
-for t in $(seq 20); do
-	sum=0
-	for i in $(seq 0 $((N - 1))); do
-		sum=$((sum + $(proc_value v$i flows)))
-	done
-	sum=$((sum + $(proc_value atk flows)))
-	[ $sum -gt $peak ] && peak=$sum
-	sleep 0.5
+for pid in $pids; do
+	wait "$pid"
+done
+sleep 1
+peak=$(proc_value atk flows)
+for i in $(seq 0 $((N - 1))); do
+	peak=$((peak + $(proc_value v$i flows)))
 done
 untracked=0
 for i in $(seq 0 $((N - 1))); do
 	untracked=$((untracked + $(proc_value v$i untracked) + $(proc_value v$i evicted)))
 done
 objects=$(slab_objects tcpstate_flow)
-info "peak flows of all namespaces $peak, flow objects $objects, untracked or evicted $untracked"
+info "flows of all namespaces $peak, flow objects $objects, untracked or evicted $untracked"
 check "all namespaces together stay within max_flows_total ($peak)" \
 	[ "$peak" -le $TOTAL ]
 check "the cap was reached ($peak)" [ "$peak" -ge $((TOTAL * 9 / 10)) ]
@@ -58,7 +60,4 @@ check "what found no room was counted ($untracked)" [ "$untracked" -gt 0 ]
 # Frees wait for a grace period: a few objects may still be on their way.
 check "flow objects stay near the cap ($objects)" \
 	[ "$objects" -le $((TOTAL + TOTAL / 10)) ]
-for pid in $_bg_pids; do
-	kill_bg "$pid"
-done
 dmesg_check
