@@ -126,21 +126,17 @@ static void recent_push(struct tcpstate_net *tn,
 {
 	struct tcpstate_lring *r = this_cpu_ptr(tn->detect.recent);
 
-	r->key[r->next] = *key;
-	r->next = (r->next + 1) % TCPSTATE_LRING_SLOTS;
-	if (r->count < TCPSTATE_LRING_SLOTS)
-		r->count++;
+	r->key[tcpstate_ring_push(&r->ring, TCPSTATE_LRING_SLOTS)] = *key;
 }
 
 static bool recent_pop(struct tcpstate_net *tn, struct tcpstate_lkey *key)
 {
 	struct tcpstate_lring *r = this_cpu_ptr(tn->detect.recent);
+	unsigned int slot;
 
-	if (!r->count)
+	if (!tcpstate_ring_pop(&r->ring, TCPSTATE_LRING_SLOTS, &slot))
 		return false;
-	*key = r->key[(r->next + TCPSTATE_LRING_SLOTS - r->count) %
-		      TCPSTATE_LRING_SLOTS];
-	r->count--;
+	*key = r->key[slot];
 	return true;
 }
 

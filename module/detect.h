@@ -7,6 +7,7 @@
 #include <linux/rhashtable.h>
 #include <linux/spinlock.h>
 #include "parse.h"
+#include "ring.h"
 
 struct tcpstate_net;
 
@@ -59,8 +60,7 @@ struct tcpstate_figures {
 #define TCPSTATE_LRING_SLOTS	16
 
 struct tcpstate_lring {
-	unsigned int next;
-	unsigned int count;
+	struct tcpstate_ring ring;
 	struct tcpstate_lkey key[TCPSTATE_LRING_SLOTS];
 };
 

@@ -169,21 +169,17 @@ static void evict_push(struct tcpstate_net *tn, const struct tcpstate_key *key)
 {
 	struct tcpstate_evict_ring *r = this_cpu_ptr(tn->table.evict);
 
-	r->key[r->next] = *key;
-	r->next = (r->next + 1) % TCPSTATE_EVICT_SLOTS;
-	if (r->count < TCPSTATE_EVICT_SLOTS)
-		r->count++;
+	r->key[tcpstate_ring_push(&r->ring, TCPSTATE_EVICT_SLOTS)] = *key;
 }
 
 static bool evict_pop(struct tcpstate_net *tn, struct tcpstate_key *key)
 {
 	struct tcpstate_evict_ring *r = this_cpu_ptr(tn->table.evict);
+	unsigned int slot;
 
-	if (!r->count)
+	if (!tcpstate_ring_pop(&r->ring, TCPSTATE_EVICT_SLOTS, &slot))
 		return false;
-	*key = r->key[(r->next + TCPSTATE_EVICT_SLOTS - r->count) %
-		      TCPSTATE_EVICT_SLOTS];
-	r->count--;
+	*key = r->key[slot];
 	return true;
 }
 

@@ -9,6 +9,7 @@
 #include <linux/workqueue.h>
 #include "fsm.h"
 #include "parse.h"
+#include "ring.h"
 
 struct tcpstate_net;
 
@@ -113,8 +114,7 @@ bool tcpstate_flow_view(struct tcpstate_flow *flow,
 #define TCPSTATE_EVICT_SLOTS	32
 
 struct tcpstate_evict_ring {
-	unsigned int next;	/* the slot of the next push */
-	unsigned int count;	/* keys held, the oldest at next - count */
+	struct tcpstate_ring ring;
 	struct tcpstate_key key[TCPSTATE_EVICT_SLOTS];
 };
 

@@ -203,7 +203,7 @@ mk_ns() {
 # mk_pair NSA NSB: two namespaces joined by a veth pair, eth0 on both
 # sides, $A4/$A6 in NSA and $B4/$B6 in NSB.
 mk_pair() {
-	local a=$1 b=$2 i
+	local a=$1 b=$2
 
 	modprobe veth 2>/dev/null
 	mk_ns "$a"
@@ -216,13 +216,20 @@ mk_pair() {
 	ip -n "$b" addr add $B6/64 dev eth0 nodad
 	ip -n "$a" link set eth0 up
 	ip -n "$b" link set eth0 up
+	wait_ping "$a" $B4 $B6 || fail "no connectivity between $a and $b"
+}
+
+# wait_ping NS ADDR4 ADDR6: wait (5 s at most) until NS reaches both.
+wait_ping() {
+	local i
+
 	for i in $(seq 50); do
-		ip netns exec "$a" ping -q -c1 -W1 $B4 >/dev/null 2>&1 &&
-			ip netns exec "$a" ping -q -c1 -W1 $B6 >/dev/null 2>&1 &&
+		ip netns exec "$1" ping -q -c1 -W1 "$2" >/dev/null 2>&1 &&
+			ip netns exec "$1" ping -q -c1 -W1 "$3" >/dev/null 2>&1 &&
 			return 0
 		sleep 0.1
 	done
-	fail "no connectivity between $a and $b"
+	return 1
 }
 
 # offload NS on|off: switch TSO/GSO/GRO of eth0 in NS.
@@ -592,7 +599,7 @@ _addrs() {
 # NSR sees only NSC's side of each flow; with "reply", NSC's segments
 # take it and NSR sees only NSS's side (ECMP and multi-homing do this).
 mk_router() {
-	local c=$1 r=$2 s=$3 mode=${4:-both} ns i
+	local c=$1 r=$2 s=$3 mode=${4:-both} ns
 
 	modprobe veth 2>/dev/null
 	for ns in "$c" "$r" "$s"; do
@@ -635,11 +642,6 @@ mk_router() {
 		ip -n "$c" -6 route add fd02::/64 via fd03::2 dev bypass src $C6
 		;;
 	esac
-	for i in $(seq 50); do
-		ip netns exec "$c" ping -q -c1 -W1 $S4 >/dev/null 2>&1 &&
-			ip netns exec "$c" ping -q -c1 -W1 $S6 >/dev/null 2>&1 &&
-			return 0
-		sleep 0.1
-	done
-	fail "no connectivity between $c and $s through $r ($mode)"
+	wait_ping "$c" $S4 $S6 ||
+		fail "no connectivity between $c and $s through $r ($mode)"
 }

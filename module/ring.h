@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A small ring of the last N things a CPU made, oldest first, for the
+ * per-CPU candidate lists of flow eviction and listener recycling. Only
+ * the indices are kept here; each user keeps its own array of N keys.
+ * Used with bottom halves off on this CPU's own ring: no lock.
+ */
+#ifndef _TCPSTATE_RING_H
+#define _TCPSTATE_RING_H
+
+struct tcpstate_ring {
+	unsigned int next;	/* the slot of the next push */
+	unsigned int count;	/* slots held, the oldest at next - count */
+};
+
+/* The slot to write a new entry to; the oldest falls off when full. */
+static inline unsigned int tcpstate_ring_push(struct tcpstate_ring *r,
+					      unsigned int slots)
+{
+	unsigned int slot = r->next;
+
+	r->next = (r->next + 1) % slots;
+	if (r->count < slots)
+		r->count++;
+	return slot;
+}
+
+/* The slot of the oldest entry, taken off; false when empty. */
+static inline bool tcpstate_ring_pop(struct tcpstate_ring *r,
+				     unsigned int slots, unsigned int *slot)
+{
+	if (!r->count)
+		return false;
+	*slot = (r->next + slots - r->count) % slots;
+	r->count--;
+	return true;
+}
+
+#endif /* _TCPSTATE_RING_H */
