@@ -585,15 +585,21 @@ int tcpstate_table_init(struct tcpstate_net *tn)
 
 static void flow_free(void *ptr, void *arg)
 {
-	percpu_counter_dec(&flows_total);
+	(*(s64 *)arg)++;
 	kmem_cache_free(flow_cache, ptr);
 }
 
 /* The hooks are gone and their readers done: free without grace periods. */
 void tcpstate_table_exit(struct tcpstate_net *tn)
 {
+	s64 freed = 0;
+
 	cancel_delayed_work_sync(&tn->table.gc);
-	rhashtable_free_and_destroy(&tn->table.flows, flow_free, NULL);
+	rhashtable_free_and_destroy(&tn->table.flows, flow_free, &freed);
+	/* Other namespaces' packets update it with bottom halves off. */
+	local_bh_disable();
+	percpu_counter_sub(&flows_total, freed);
+	local_bh_enable();
 	free_percpu(tn->table.evict);
 }
 
