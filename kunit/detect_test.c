@@ -216,6 +216,7 @@ static void detect_listeners_recycled(struct kunit *test)
 		.port = { htons(80), htons(1) },
 	};
 	struct tcpstate_net *tn = tcpstate_test_setup(test, 10000);
+	bool flooding;
 	u32 id;
 	int port;
 
@@ -230,7 +231,10 @@ static void detect_listeners_recycled(struct kunit *test)
 	for (id = 1; id <= 20; id++)
 		tcpstate_test_feed(tn, id << 4 | 1, false, T_SYN, id, 0);
 	KUNIT_EXPECT_TRUE(test, raised(tn, TCPSTATE_DET_syn_flood));
-	KUNIT_EXPECT_TRUE(test, tcpstate_detect_flooding(tn, &port80, 0));
+	rcu_read_lock();	/* as on the packet path */
+	flooding = tcpstate_detect_flooding(tn, &port80, 0);
+	rcu_read_unlock();
+	KUNIT_EXPECT_TRUE(test, flooding);
 	KUNIT_EXPECT_EQ(test, atomic_read(&tn->detect.nr_listeners), 8);
 	tcpstate_test_teardown(tn);
 }
