@@ -260,12 +260,12 @@ static void detect_recycled_under_update(struct kunit *test)
 						     jiffies));
 	dead = note.l;
 	KUNIT_ASSERT_NOT_NULL(test, dead);
-	KUNIT_ASSERT_NE(test, dead, tn->detect.catchall);
+	KUNIT_ASSERT_NE(test, dead, &tn->detect.catchall);
 	tcpstate_detect_recycle(tn, dead);
 	tcpstate_detect_flush(tn, &note, jiffies);
 	KUNIT_EXPECT_EQ(test, dead->cur.syn, 0u);
 	KUNIT_EXPECT_EQ(test, atomic_read(&tn->detect.nr_listeners), 1);
-	KUNIT_EXPECT_TRUE(test, tn->detect.catchall->cur.syn == 0);
+	KUNIT_EXPECT_TRUE(test, tn->detect.catchall.cur.syn == 0);
 	rcu_read_unlock();
 	local_bh_enable();
 	tcpstate_test_teardown(tn);
@@ -290,7 +290,7 @@ static void detect_catchall(struct kunit *test)
 		tcpstate_test_feed(tn, id << 4 | 1, false, T_SYN, id, 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&tn->detect.nr_listeners), 4);
 	KUNIT_EXPECT_TRUE(test, raised(tn, TCPSTATE_DET_syn_flood));
-	KUNIT_EXPECT_TRUE(test, tn->detect.catchall->alarms &
+	KUNIT_EXPECT_TRUE(test, tn->detect.catchall.alarms &
 			  BIT(TCPSTATE_DET_syn_flood));
 	tcpstate_test_teardown(tn);
 }

@@ -193,7 +193,7 @@ static struct tcpstate_listener *listener_get(struct tcpstate_net *tn,
 	if (l)
 		return l;
 	if (!listener_take(tn) && !(recycle_one(tn) && listener_take(tn)))
-		return d->catchall;
+		return &d->catchall;
 	l = kmem_cache_zalloc(listener_cache, GFP_ATOMIC);
 	if (!l)
 		goto uncount;
@@ -214,7 +214,7 @@ static struct tcpstate_listener *listener_get(struct tcpstate_net *tn,
 	}
 uncount:
 	atomic_dec(&d->nr_listeners);
-	return d->catchall;
+	return &d->catchall;
 }
 
 /* A departure's aggregate: its own, or the catch-all's if it had none. */
@@ -222,7 +222,7 @@ static struct tcpstate_listener *listener_had(struct tcpstate_net *tn,
 					      const struct tcpstate_key *key,
 					      int end)
 {
-	return listener_find(tn, key, end) ?: tn->detect.catchall;
+	return listener_find(tn, key, end) ?: &tn->detect.catchall;
 }
 
 /* Start a new one-second window; a gap of more leaves nothing in prev. */
@@ -370,7 +370,7 @@ static void listener_changed(struct tcpstate_net *tn,
 	for (det = 0; det < TCPSTATE_NDETECTORS; det++)
 		if (changed & BIT(det))
 			alarm_changed(tn, det, f->alarms & BIT(det),
-				      l == tn->detect.catchall ? NULL : &l->key,
+				      l == &tn->detect.catchall ? NULL : &l->key,
 				      f, det == TCPSTATE_DET_close_wait ?
 				      f->close_wait : f->uncompleted);
 }
@@ -480,7 +480,7 @@ bool tcpstate_detect_flooding(struct tcpstate_net *tn,
 
 	if (!atomic_read(&tn->detect.raised[TCPSTATE_DET_syn_flood]))
 		return false;
-	l = listener_find(tn, key, server_end) ?: tn->detect.catchall;
+	l = listener_find(tn, key, server_end) ?: &tn->detect.catchall;
 	return READ_ONCE(l->alarms) & BIT_SYN_FLOOD;
 }
 
@@ -637,10 +637,10 @@ static void tick_listener(struct tcpstate_net *tn,
 	}
 	changed = evaluate(tn, l, &f, now);
 	/* Held only by SYNs nobody answered, it goes once idle. */
-	if (l != tn->detect.catchall && recyclable(l) &&
+	if (l != &tn->detect.catchall && recyclable(l) &&
 	    time_after_eq(now, l->active + LISTENER_IDLE))
 		listener_unlink(tn, l);
-	else if (l != tn->detect.catchall && quiet(l) &&
+	else if (l != &tn->detect.catchall && quiet(l) &&
 		 (!*lru || time_before(l->active, (*lru)->active)))
 		*lru = l;
 	if (changed)
@@ -656,7 +656,7 @@ static void tick_listeners(struct tcpstate_net *tn, unsigned long now)
 
 	rhashtable_walk_enter(&tn->detect.listeners, &iter);
 	rhashtable_walk_start(&iter);
-	tick_listener(tn, tn->detect.catchall, now, &lru);
+	tick_listener(tn, &tn->detect.catchall, now, &lru);
 	while ((l = rhashtable_walk_next(&iter))) {
 		if (IS_ERR(l))
 			continue;
@@ -750,18 +750,15 @@ int tcpstate_detect_init(struct tcpstate_net *tn)
 	RCU_INIT_POINTER(d->seen_synacks, NULL);
 	d->seed = get_random_u32();
 	d->recent = alloc_percpu(struct tcpstate_lring);
-	d->catchall = kmem_cache_zalloc(listener_cache, GFP_KERNEL);
-	if (!d->recent || !d->catchall)
-		goto err;
-	spin_lock_init(&d->catchall->lock);
-	d->catchall->start = jiffies;
-	d->catchall->active = jiffies;
+	if (!d->recent)
+		return -ENOMEM;
+	memset(&d->catchall, 0, sizeof(d->catchall));
+	spin_lock_init(&d->catchall.lock);
+	d->catchall.start = jiffies;
+	d->catchall.active = jiffies;
 	if (!rhashtable_init(&d->listeners, &listener_params))
 		return 0;
-err:
 	free_percpu(d->recent);
-	if (d->catchall)
-		kmem_cache_free(listener_cache, d->catchall);
 	return -ENOMEM;
 }
 
@@ -776,7 +773,6 @@ void tcpstate_detect_exit(struct tcpstate_net *tn)
 	kvfree(rcu_dereference_protected(tn->detect.seen_synacks, 1));
 	rhashtable_free_and_destroy(&tn->detect.listeners, listener_free,
 				    NULL);
-	kmem_cache_free(listener_cache, tn->detect.catchall);
 	free_percpu(tn->detect.recent);
 }
 

@@ -68,7 +68,7 @@ struct tcpstate_detect {
 	struct rhashtable listeners;
 	struct tcpstate_lring __percpu *recent;
 	/* Aggregates whatever found no slot: it still raises syn_flood. */
-	struct tcpstate_listener *catchall;
+	struct tcpstate_listener catchall;
 	atomic_t nr_listeners;
 	atomic_t raised[TCPSTATE_NDETECTORS];	/* listeners (or 1) alarmed */
 	atomic_t seq;				/* alarm changes, for events */

@@ -479,8 +479,10 @@ expect_gauge() {
 
 	c=$(proc_gauge "$1" "$2" client)
 	s=$(proc_gauge "$1" "$2" server)
-	[ "$c $s" = "$3 $4" ] ||
+	if [ "$c $s" != "$3 $4" ]; then
+		nsx "$1" cat /proc/net/tcpstate | head -n 20 >&2
 		fail "$(nsname "$1"): $2 is client $c server $s, expected $3 $4"
+	fi
 	echo "ok: $(nsname "$1"): $2 client $3 server $4"
 }
 
