@@ -126,18 +126,36 @@ static void recent_push(struct tcpstate_net *tn,
 {
 	struct tcpstate_lring *r = this_cpu_ptr(tn->detect.recent);
 
+	spin_lock(&r->ring.lock);
 	r->key[tcpstate_ring_push(&r->ring, TCPSTATE_LRING_SLOTS)] = *key;
+	spin_unlock(&r->ring.lock);
+}
+
+static bool recent_pop_cpu(struct tcpstate_net *tn, int cpu,
+			   struct tcpstate_lkey *key)
+{
+	struct tcpstate_lring *r = per_cpu_ptr(tn->detect.recent, cpu);
+	unsigned int slot;
+	bool found;
+
+	spin_lock(&r->ring.lock);
+	found = tcpstate_ring_pop(&r->ring, TCPSTATE_LRING_SLOTS, &slot);
+	if (found)
+		*key = r->key[slot];
+	spin_unlock(&r->ring.lock);
+	return found;
 }
 
 static bool recent_pop(struct tcpstate_net *tn, struct tcpstate_lkey *key)
 {
-	struct tcpstate_lring *r = this_cpu_ptr(tn->detect.recent);
-	unsigned int slot;
+	int this = smp_processor_id(), cpu;
 
-	if (!tcpstate_ring_pop(&r->ring, TCPSTATE_LRING_SLOTS, &slot))
-		return false;
-	*key = r->key[slot];
-	return true;
+	if (recent_pop_cpu(tn, this, key))
+		return true;
+	for_each_possible_cpu(cpu)
+		if (cpu != this && recent_pop_cpu(tn, cpu, key))
+			return true;
+	return false;
 }
 
 /* Make room at once: recycle the oldest recent listener that may go. */
@@ -752,6 +770,8 @@ int tcpstate_detect_init(struct tcpstate_net *tn)
 	d->recent = alloc_percpu(struct tcpstate_lring);
 	if (!d->recent)
 		return -ENOMEM;
+	for_each_possible_cpu(i)
+		spin_lock_init(&per_cpu_ptr(d->recent, i)->ring.lock);
 	memset(&d->catchall, 0, sizeof(d->catchall));
 	spin_lock_init(&d->catchall.lock);
 	d->catchall.start = jiffies;

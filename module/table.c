@@ -169,18 +169,36 @@ static void evict_push(struct tcpstate_net *tn, const struct tcpstate_key *key)
 {
 	struct tcpstate_evict_ring *r = this_cpu_ptr(tn->table.evict);
 
+	spin_lock(&r->ring.lock);
 	r->key[tcpstate_ring_push(&r->ring, TCPSTATE_EVICT_SLOTS)] = *key;
+	spin_unlock(&r->ring.lock);
+}
+
+static bool evict_pop_cpu(struct tcpstate_net *tn, int cpu,
+			  struct tcpstate_key *key)
+{
+	struct tcpstate_evict_ring *r = per_cpu_ptr(tn->table.evict, cpu);
+	unsigned int slot;
+	bool found;
+
+	spin_lock(&r->ring.lock);
+	found = tcpstate_ring_pop(&r->ring, TCPSTATE_EVICT_SLOTS, &slot);
+	if (found)
+		*key = r->key[slot];
+	spin_unlock(&r->ring.lock);
+	return found;
 }
 
 static bool evict_pop(struct tcpstate_net *tn, struct tcpstate_key *key)
 {
-	struct tcpstate_evict_ring *r = this_cpu_ptr(tn->table.evict);
-	unsigned int slot;
+	int this = smp_processor_id(), cpu;
 
-	if (!tcpstate_ring_pop(&r->ring, TCPSTATE_EVICT_SLOTS, &slot))
-		return false;
-	*key = r->key[slot];
-	return true;
+	if (evict_pop_cpu(tn, this, key))
+		return true;
+	for_each_possible_cpu(cpu)
+		if (cpu != this && evict_pop_cpu(tn, cpu, key))
+			return true;
+	return false;
 }
 
 /* Free @flow, locked and linked, moving its ends out of every gauge. */
@@ -567,11 +585,13 @@ static void gc_work(struct work_struct *work)
 
 int tcpstate_table_init(struct tcpstate_net *tn)
 {
-	int err;
+	int err, cpu;
 
 	tn->table.evict = alloc_percpu(struct tcpstate_evict_ring);
 	if (!tn->table.evict)
 		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		spin_lock_init(&per_cpu_ptr(tn->table.evict, cpu)->ring.lock);
 	err = rhashtable_init(&tn->table.flows, &flow_params);
 	if (err) {
 		free_percpu(tn->table.evict);
