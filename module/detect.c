@@ -121,43 +121,6 @@ void tcpstate_detect_recycle(struct tcpstate_net *tn,
 }
 #endif
 
-static void recent_push(struct tcpstate_net *tn,
-			const struct tcpstate_lkey *key)
-{
-	struct tcpstate_lring *r = this_cpu_ptr(tn->detect.recent);
-
-	spin_lock(&r->ring.lock);
-	r->key[tcpstate_ring_push(&r->ring, TCPSTATE_LRING_SLOTS)] = *key;
-	spin_unlock(&r->ring.lock);
-}
-
-static bool recent_pop_cpu(struct tcpstate_net *tn, int cpu,
-			   struct tcpstate_lkey *key)
-{
-	struct tcpstate_lring *r = per_cpu_ptr(tn->detect.recent, cpu);
-	unsigned int slot;
-	bool found;
-
-	spin_lock(&r->ring.lock);
-	found = tcpstate_ring_pop(&r->ring, TCPSTATE_LRING_SLOTS, &slot);
-	if (found)
-		*key = r->key[slot];
-	spin_unlock(&r->ring.lock);
-	return found;
-}
-
-static bool recent_pop(struct tcpstate_net *tn, struct tcpstate_lkey *key)
-{
-	int this = smp_processor_id(), cpu;
-
-	if (recent_pop_cpu(tn, this, key))
-		return true;
-	for_each_possible_cpu(cpu)
-		if (cpu != this && recent_pop_cpu(tn, cpu, key))
-			return true;
-	return false;
-}
-
 /* Make room at once: recycle the oldest recent listener that may go. */
 #define RECYCLE_TRIES	4
 
@@ -169,7 +132,7 @@ static bool recycle_one(struct tcpstate_net *tn)
 	int tries;
 
 	for (tries = 0; !done && tries < RECYCLE_TRIES &&
-	     recent_pop(tn, &key); tries++) {
+	     tcpstate_ring_pop(tn->detect.recent, &key); tries++) {
 		l = rhashtable_lookup(&tn->detect.listeners, &key,
 				      listener_params);
 		if (!l)
@@ -222,7 +185,7 @@ static struct tcpstate_listener *listener_get(struct tcpstate_net *tn,
 	old = rhashtable_lookup_get_insert_fast(&d->listeners, &l->node,
 						listener_params);
 	if (!old) {
-		recent_push(tn, &l->key);
+		tcpstate_ring_push(tn->detect.recent, &l->key);
 		return l;
 	}
 	kmem_cache_free(listener_cache, l);
@@ -767,11 +730,10 @@ int tcpstate_detect_init(struct tcpstate_net *tn)
 	ratelimit_state_init(&d->log_rs, ALARM_LOG_INTERVAL, ALARM_LOG_BURST);
 	RCU_INIT_POINTER(d->seen_synacks, NULL);
 	d->seed = get_random_u32();
-	d->recent = alloc_percpu(struct tcpstate_lring);
+	d->recent = tcpstate_ring_alloc(TCPSTATE_LRING_SLOTS,
+					sizeof(struct tcpstate_lkey));
 	if (!d->recent)
 		return -ENOMEM;
-	for_each_possible_cpu(i)
-		spin_lock_init(&per_cpu_ptr(d->recent, i)->ring.lock);
 	memset(&d->catchall, 0, sizeof(d->catchall));
 	spin_lock_init(&d->catchall.lock);
 	d->catchall.start = jiffies;

@@ -53,20 +53,15 @@ struct tcpstate_figures {
 };
 
 /*
- * Keys of the listeners this CPU made last, oldest first: when
- * max_listeners is reached, the first of them that nothing but
- * unanswered SYNs holds is recycled at once.
+ * Keys of the listeners each CPU made last (ring.h): when max_listeners
+ * is reached, the first of them that nothing but unanswered SYNs holds
+ * is recycled at once.
  */
 #define TCPSTATE_LRING_SLOTS	16
 
-struct tcpstate_lring {
-	struct tcpstate_ring ring;
-	struct tcpstate_lkey key[TCPSTATE_LRING_SLOTS];
-};
-
 struct tcpstate_detect {
 	struct rhashtable listeners;
-	struct tcpstate_lring __percpu *recent;
+	struct tcpstate_ring __percpu *recent;	/* keys of new listeners */
 	/* Aggregates whatever found no slot: it still raises syn_flood. */
 	struct tcpstate_listener catchall;
 	atomic_t nr_listeners;

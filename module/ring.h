@@ -1,45 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A small ring of the last N things a CPU made, oldest first, for the
- * per-CPU candidate lists of flow eviction and listener recycling. Only
- * the indices are kept here; each user keeps its own array of N keys.
- * Used with bottom halves off. Each ring has its own lock, which only its
- * CPU takes unless that CPU's ring is empty and another's is looked at:
- * a CPU that creates nothing (everything it sees is refused for want of
- * room) must still find candidates.
+ * Per-CPU rings of the last keys a CPU made, oldest first: the candidates
+ * of flow eviction and of listener recycling. Used with bottom halves
+ * off. Each ring has its own lock, which only its CPU takes unless that
+ * CPU's ring is empty and another's is looked at: a CPU that creates
+ * nothing (everything it sees is refused for want of room) must still
+ * find candidates.
  */
 #ifndef _TCPSTATE_RING_H
 #define _TCPSTATE_RING_H
 
+#include <linux/percpu.h>
 #include <linux/spinlock.h>
 
 struct tcpstate_ring {
-	spinlock_t lock;		/* its CPU, or one with nothing left */
-	unsigned int next;	/* the slot of the next push */
-	unsigned int count;	/* slots held, the oldest at next - count */
+	spinlock_t lock;	/* its CPU, or one with nothing left */
+	u16 next;		/* the slot of the next push */
+	u16 count;		/* slots held, the oldest at next - count */
+	u16 slots;
+	u16 size;		/* bytes of a key */
+	u8 keys[] __aligned(8);
 };
 
-/* The slot to write a new entry to; the oldest falls off when full. */
-static inline unsigned int tcpstate_ring_push(struct tcpstate_ring *r,
-					      unsigned int slots)
-{
-	unsigned int slot = r->next;
-
-	r->next = (r->next + 1) % slots;
-	if (r->count < slots)
-		r->count++;
-	return slot;
-}
-
-/* The slot of the oldest entry, taken off; false when empty. */
-static inline bool tcpstate_ring_pop(struct tcpstate_ring *r,
-				     unsigned int slots, unsigned int *slot)
-{
-	if (!r->count)
-		return false;
-	*slot = (r->next + slots - r->count) % slots;
-	r->count--;
-	return true;
-}
+struct tcpstate_ring __percpu *tcpstate_ring_alloc(unsigned int slots,
+						   size_t size);
+void tcpstate_ring_push(struct tcpstate_ring __percpu *rings,
+			const void *key);
+bool tcpstate_ring_pop(struct tcpstate_ring __percpu *rings, void *key);
 
 #endif /* _TCPSTATE_RING_H */

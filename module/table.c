@@ -164,43 +164,6 @@ static void flow_moved(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 					    note, now);
 }
 
-/* Remember a new flow's key on this CPU; the oldest falls off when full. */
-static void evict_push(struct tcpstate_net *tn, const struct tcpstate_key *key)
-{
-	struct tcpstate_evict_ring *r = this_cpu_ptr(tn->table.evict);
-
-	spin_lock(&r->ring.lock);
-	r->key[tcpstate_ring_push(&r->ring, TCPSTATE_EVICT_SLOTS)] = *key;
-	spin_unlock(&r->ring.lock);
-}
-
-static bool evict_pop_cpu(struct tcpstate_net *tn, int cpu,
-			  struct tcpstate_key *key)
-{
-	struct tcpstate_evict_ring *r = per_cpu_ptr(tn->table.evict, cpu);
-	unsigned int slot;
-	bool found;
-
-	spin_lock(&r->ring.lock);
-	found = tcpstate_ring_pop(&r->ring, TCPSTATE_EVICT_SLOTS, &slot);
-	if (found)
-		*key = r->key[slot];
-	spin_unlock(&r->ring.lock);
-	return found;
-}
-
-static bool evict_pop(struct tcpstate_net *tn, struct tcpstate_key *key)
-{
-	int this = smp_processor_id(), cpu;
-
-	if (evict_pop_cpu(tn, this, key))
-		return true;
-	for_each_possible_cpu(cpu)
-		if (cpu != this && evict_pop_cpu(tn, cpu, key))
-			return true;
-	return false;
-}
-
 /* Free @flow, locked and linked, moving its ends out of every gauge. */
 static void flow_drop(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 		      const u8 from[2], int from_out, unsigned long now)
@@ -246,7 +209,8 @@ static bool evict_one(struct tcpstate_net *tn)
 	struct tcpstate_key key;
 	int tries;
 
-	for (tries = 0; tries < EVICT_TRIES && evict_pop(tn, &key); tries++) {
+	for (tries = 0; tries < EVICT_TRIES &&
+	     tcpstate_ring_pop(tn->table.evict, &key); tries++) {
 		flow = rhashtable_lookup(&tn->table.flows, &key, flow_params);
 		if (flow && evict_flow(tn, flow, jiffies)) {
 			tcpstate_count(tn, TCPSTATE_CTR_evicted, 1);
@@ -290,7 +254,8 @@ static struct tcpstate_flow *flow_create(struct tcpstate_net *tn,
 						flow_params);
 	if (!old) {
 		tcpstate_count(tn, TCPSTATE_CTR_flows_created, 1);
-		evict_push(tn, &pkt->key);	/* unanswered until its peer sends */
+		/* unanswered until its peer sends */
+		tcpstate_ring_push(tn->table.evict, &pkt->key);
 		return flow;
 	}
 	kmem_cache_free(flow_cache, flow);
@@ -585,13 +550,12 @@ static void gc_work(struct work_struct *work)
 
 int tcpstate_table_init(struct tcpstate_net *tn)
 {
-	int err, cpu;
+	int err;
 
-	tn->table.evict = alloc_percpu(struct tcpstate_evict_ring);
+	tn->table.evict = tcpstate_ring_alloc(TCPSTATE_EVICT_SLOTS,
+					      sizeof(struct tcpstate_key));
 	if (!tn->table.evict)
 		return -ENOMEM;
-	for_each_possible_cpu(cpu)
-		spin_lock_init(&per_cpu_ptr(tn->table.evict, cpu)->ring.lock);
 	err = rhashtable_init(&tn->table.flows, &flow_params);
 	if (err) {
 		free_percpu(tn->table.evict);

@@ -107,21 +107,16 @@ bool tcpstate_flow_view(struct tcpstate_flow *flow,
 			struct tcpstate_flow_view *view);
 
 /*
- * Keys of the flows this CPU created last, oldest first: when the table is
+ * Keys of the flows each CPU created last (ring.h): when the table is
  * full, the first of them still unanswered makes room (a lookup each, no
  * walk). Per CPU, so that creating a flow takes no shared lock.
  */
 #define TCPSTATE_EVICT_SLOTS	32
 
-struct tcpstate_evict_ring {
-	struct tcpstate_ring ring;
-	struct tcpstate_key key[TCPSTATE_EVICT_SLOTS];
-};
-
 struct tcpstate_table {
 	struct rhashtable flows;
 	atomic_t entries;	/* tombstones included, for max_flows */
-	struct tcpstate_evict_ring __percpu *evict;
+	struct tcpstate_ring __percpu *evict;	/* keys of new flows */
 	struct delayed_work gc;
 };
 
