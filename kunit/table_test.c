@@ -592,6 +592,63 @@ static void table_evict_unanswered(struct kunit *test)
 	tcpstate_test_teardown(tn);
 }
 
+/*
+ * The collector looks at what falls due, not at every flow: 10 resets
+ * among 1 000 connections cost 10 looks; the others are looked at when
+ * their idle timeout comes, at most twice (early from an upper level of
+ * the wheel, then in their second).
+ */
+static void table_collect_touches_due(struct kunit *test)
+{
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 2000);
+	struct tcpstate_snapshot *s;
+	u32 id;
+
+	for (id = 0; id < 1000; id++)
+		tcpstate_test_handshake(tn, 10000 + id);
+	for (id = 0; id < 10; id++)
+		tcpstate_test_feed(tn, 10000 + id * 7, true, T_RST, 5001, 0);
+	tcpstate_table_collect(tn, jiffies +
+			       msecs_to_jiffies(TCPSTATE_TOMBSTONE_MS + 1000));
+	KUNIT_EXPECT_EQ(test, tn->table.touched, 10ull);
+	KUNIT_EXPECT_EQ(test, tn->table.expired, 10ull);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tn->table.entries), 990);
+	tcpstate_table_collect(tn, jiffies + msecs_to_jiffies(300000 + 1000));
+	s = tcpstate_test_snap(test, tn);
+	KUNIT_EXPECT_EQ(test, s->flows, 0u);
+	KUNIT_EXPECT_EQ(test, CTR(s, timeouts), 990ull);
+	KUNIT_EXPECT_EQ(test, tn->table.expired, 1000ull);
+	KUNIT_EXPECT_LE(test, tn->table.touched, 10ull + 2 * 990);
+	tcpstate_test_teardown(tn);
+}
+
+/* The index of net.tcpstate.timeout_established_ms in sysctl.c's table. */
+#define PARAM_TIMEOUT_ESTABLISHED	9
+
+/*
+ * A shortened timeout applies to flows filed by the old one: the next
+ * collection files them again.
+ */
+static void table_retime(struct kunit *test)
+{
+	struct tcpstate_net *tn = tcpstate_test_setup(test, 100);
+	struct tcpstate_snapshot *s;
+
+	tcpstate_test_handshake(tn, 40000);
+	tcpstate_test_handshake(tn, 40001);
+	tcpstate_table_collect(tn, jiffies + HZ);
+	KUNIT_EXPECT_EQ(test, tn->table.touched, 0ull);
+	KUNIT_EXPECT_EQ(test,
+			tcpstate_param_store(tn, PARAM_TIMEOUT_ESTABLISHED,
+					     (const int[]){ 2000 }), 0);
+	KUNIT_EXPECT_EQ(test, tn->params.timeout_established_ms, 2000);
+	tcpstate_table_collect(tn, jiffies + msecs_to_jiffies(2001));
+	s = tcpstate_test_snap(test, tn);
+	KUNIT_EXPECT_EQ(test, s->flows, 0u);
+	KUNIT_EXPECT_EQ(test, CTR(s, timeouts), 2ull);
+	tcpstate_test_teardown(tn);
+}
+
 static struct kunit_case table_cases[] = {
 	KUNIT_CASE(table_insert_lookup),
 	KUNIT_CASE(table_cap),
@@ -610,6 +667,8 @@ static struct kunit_case table_cases[] = {
 	KUNIT_CASE(table_gauge_wrap),
 	KUNIT_CASE(table_flows_total),
 	KUNIT_CASE(table_evict_unanswered),
+	KUNIT_CASE(table_collect_touches_due),
+	KUNIT_CASE(table_retime),
 	{}
 };
 

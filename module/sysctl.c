@@ -177,6 +177,10 @@ static int store(struct tcpstate_net *tn, const struct param_desc *d,
 	for (i = 0; i < d->n; i++)
 		WRITE_ONCE(p[i], val[i]);
 	mutex_unlock(&param_lock);
+	/* Flows are filed by deadlines these made: file them again. */
+	if (d->offset >= offsetof(struct tcpstate_params, timewait_ms) &&
+	    d->offset <= offsetof(struct tcpstate_params, timeout_closing_ms))
+		tcpstate_table_retime(tn);
 	return 0;
 }
 

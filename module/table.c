@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The flow table: RCU lookups, per-flow locks, a periodic collector. */
+/* The flow table: RCU lookups, per-flow locks, a collector of deadlines. */
 
+#include <linux/hash.h>
 #include <linux/jiffies.h>
 #include <linux/percpu_counter.h>
 #include <linux/slab.h>
@@ -89,9 +90,31 @@ static void flow_free_rcu(struct rcu_head *head)
 	kmem_cache_free(flow_cache, container_of(head, struct tcpstate_flow, rcu));
 }
 
+static struct tcpstate_wheel *flow_wheel(struct tcpstate_net *tn,
+					 const struct tcpstate_flow *flow)
+{
+	return &tn->table.wheels[hash_ptr(flow, 32) & tn->table.wheel_mask];
+}
+
+/*
+ * Called with the flow locked (flow before wheel is the lock order). A
+ * flow the collector has taken off its wheel to look at is on none: the
+ * collector files it again itself, or finds it dead.
+ */
+static void flow_unwheel(struct tcpstate_net *tn, struct tcpstate_flow *flow)
+{
+	struct tcpstate_wheel *w = flow_wheel(tn, flow);
+
+	spin_lock(&w->lock);
+	if (!hlist_unhashed(&flow->wheel))
+		hlist_del_init(&flow->wheel);
+	spin_unlock(&w->lock);
+}
+
 /* Called with the flow locked; readers may still hold it until a grace period. */
 static void flow_unlink(struct tcpstate_net *tn, struct tcpstate_flow *flow)
 {
+	flow_unwheel(tn, flow);
 	tcpstate_flow_assign(flow, TCPSTATE_FLOW_DEAD, true);
 	rhashtable_remove_fast(&tn->table.flows, &flow->node, flow_params);
 	entry_put(tn);
@@ -347,80 +370,6 @@ static void flow_record(struct tcpstate_flow *flow,
 }
 
 /*
- * Run the state machine on one segment; false if the flow was unlinked.
- * Bottom halves are off (the hooks see to it), hence spin_lock().
- */
-static bool flow_apply(struct tcpstate_net *tn, struct tcpstate_flow *flow,
-		       const struct tcpstate_pkt *pkt, bool completes,
-		       struct tcpstate_lnote *note, unsigned long now)
-{
-	struct tcpstate_seg s = pkt->seg;
-	u8 from[2], to[2], from_client_dir;
-	int from_out;
-	u32 events;
-
-	spin_lock(&flow->lock);
-	if (unlikely(tcpstate_flow_is(flow, TCPSTATE_FLOW_DEAD))) {
-		spin_unlock(&flow->lock);
-		return false;
-	}
-	flow_states(flow, from);
-	from_client_dir = flow->pair.client_dir;
-	from_out = syn_sent_out(flow, from);
-	if (likely(tcpstate_flow_is(flow, TCPSTATE_FLOW_BORN))) {
-		flow_hints(tn, flow, &s, pkt);
-		events = tcpstate_fsm_step(&flow->pair, &s);
-	} else {
-		events = flow_first(flow, &s, pkt, completes);
-	}
-	/* Whoever sends a new connection's SYN is its client. */
-	if (events & TCPSTATE_EV_INCARNATION)
-		tcpstate_flow_assign(flow, TCPSTATE_FLOW_OUTGOING,
-				     pkt->local);
-	if ((events & TCPSTATE_EV_HANDSHAKE) &&
-	    !tcpstate_flow_is(flow, TCPSTATE_FLOW_OUTGOING))
-		tcpstate_detect_handshake(tn, note, !flow->pair.client_dir, now);
-	flow_states(flow, to);
-	flow_moved(tn, flow, from, from_client_dir, from_out, to, note, now);
-	flow_record(flow, &s, events, from_client_dir, now);
-	spin_unlock(&flow->lock);
-	count_events(tn, events);
-	return true;
-}
-
-/*
- * The packet path: called from the hooks under rcu_read_lock() with
- * bottom halves off.
- */
-void tcpstate_table_segment(struct tcpstate_net *tn,
-			    const struct tcpstate_pkt *pkt)
-{
-	struct tcpstate_lnote note = { .key = &pkt->key };
-	struct tcpstate_flow *flow;
-	unsigned long now = jiffies;
-	bool completes = false;
-	int tries;
-
-	flow = rhashtable_lookup(&tn->table.flows, &pkt->key, flow_params);
-	/* Every SYN counts at its listener; in flood mode only there. */
-	if (tcpstate_fsm_classify(pkt->seg.flags) == TCPSTATE_OPEN_SYN &&
-	    !pkt->local &&
-	    tcpstate_detect_syn(tn, &note, !pkt->seg.dir, !flow, now))
-		return;
-	/* A flow unlinked under us is looked up (or created) once more. */
-	for (tries = 0; tries < 2; tries++) {
-		if (!flow)
-			flow = flow_create(tn, pkt, &completes);
-		if (!flow ||
-		    flow_apply(tn, flow, pkt, completes, &note, now))
-			break;
-		flow = rhashtable_lookup(&tn->table.flows, &pkt->key,
-					 flow_params);
-	}
-	tcpstate_detect_flush(tn, &note, now);
-}
-
-/*
  * Idle timeout of an endpoint in @state; CLOSED never keeps a flow. A
  * flow with an end never seen sending (picked up from one segment, one
  * direction only, never answered) is not held for days: the handshake
@@ -460,6 +409,165 @@ static unsigned long flow_timeout(const struct tcpstate_params *p,
 		   state_timeout(p, pair->end[1].state, unanswered));
 }
 
+/*
+ * How long after its last segment a flow whose ends are in @st may change
+ * next: a TIME_WAIT end's 2MSL, the flow's idle timeout, a tombstone's
+ * time. Its deadline, which the wheels file it by.
+ */
+static unsigned long states_deadline(const struct tcpstate_params *p,
+				     const u8 st[2], bool unanswered)
+{
+	unsigned long t;
+
+	if (st[0] == TCPSTATE_CLOSED && st[1] == TCPSTATE_CLOSED)
+		return msecs_to_jiffies(TCPSTATE_TOMBSTONE_MS);
+	t = max(state_timeout(p, st[0], unanswered),
+		state_timeout(p, st[1], unanswered));
+	if (st[0] == TCPSTATE_TIME_WAIT || st[1] == TCPSTATE_TIME_WAIT)
+		t = min(t, msecs_to_jiffies(READ_ONCE(p->timewait_ms)));
+	return t;
+}
+
+/* The 64-bit jiffies of @j, a jiffies value within 2^31 of now. */
+static u64 jiffies64_of(unsigned long j)
+{
+	u64 now = get_jiffies_64();
+
+	return now + (long)(j - (unsigned long)now);
+}
+
+/* The second @flow, locked, falls due in, at 64-bit jiffies @now. */
+static u64 flow_due(const struct tcpstate_params *p,
+		    const struct tcpstate_flow *flow, u64 now)
+{
+	u64 last = now - tcpstate_since((u32)now, flow->last);
+	u8 st[2];
+
+	flow_states(flow, st);
+	return div_u64(last + states_deadline(p, st,
+					      tcpstate_fsm_unanswered(&flow->pair)),
+		       HZ);
+}
+
+/* (Re)file @flow, locked, in its wheel to fall due in second @due. */
+static void flow_file(struct tcpstate_net *tn, struct tcpstate_flow *flow,
+		      u64 due)
+{
+	struct tcpstate_wheel *w = flow_wheel(tn, flow);
+
+	spin_lock(&w->lock);
+	if (!hlist_unhashed(&flow->wheel))
+		hlist_del(&flow->wheel);
+	tcpstate_wheel_file(w, &flow->wheel, due);
+	spin_unlock(&w->lock);
+}
+
+/*
+ * After a segment, under the flow's lock: file a new flow, and move one
+ * whose deadline came forward (a later one waits: the collector files the
+ * flow again when its old slot comes up). One the collector has taken off
+ * its wheel is left to it: it looks at the flow once this lock is free.
+ */
+static void flow_schedule(struct tcpstate_net *tn, struct tcpstate_flow *flow,
+			  const u8 from[2], bool from_unanswered,
+			  u32 from_last)
+{
+	const struct tcpstate_params *p = &tn->params;
+	unsigned long old, new;
+	u8 to[2];
+
+	if (tcpstate_flow_is(flow, TCPSTATE_FLOW_FILED)) {
+		flow_states(flow, to);
+		if (likely(from[0] == to[0] && from[1] == to[1]))
+			return;
+		old = from_last + states_deadline(p, from, from_unanswered);
+		new = flow->last +
+		      states_deadline(p, to, tcpstate_fsm_unanswered(&flow->pair));
+		if ((s32)(new - old) >= 0 || hlist_unhashed(&flow->wheel))
+			return;
+	}
+	tcpstate_flow_assign(flow, TCPSTATE_FLOW_FILED, true);
+	flow_file(tn, flow, flow_due(p, flow, get_jiffies_64()));
+}
+
+/*
+ * Run the state machine on one segment; false if the flow was unlinked.
+ * Bottom halves are off (the hooks see to it), hence spin_lock().
+ */
+static bool flow_apply(struct tcpstate_net *tn, struct tcpstate_flow *flow,
+		       const struct tcpstate_pkt *pkt, bool completes,
+		       struct tcpstate_lnote *note, unsigned long now)
+{
+	struct tcpstate_seg s = pkt->seg;
+	u8 from[2], to[2], from_client_dir;
+	bool from_unanswered;
+	u32 events, from_last;
+	int from_out;
+
+	spin_lock(&flow->lock);
+	if (unlikely(tcpstate_flow_is(flow, TCPSTATE_FLOW_DEAD))) {
+		spin_unlock(&flow->lock);
+		return false;
+	}
+	flow_states(flow, from);
+	from_client_dir = flow->pair.client_dir;
+	from_out = syn_sent_out(flow, from);
+	from_unanswered = tcpstate_fsm_unanswered(&flow->pair);
+	from_last = flow->last;
+	if (likely(tcpstate_flow_is(flow, TCPSTATE_FLOW_BORN))) {
+		flow_hints(tn, flow, &s, pkt);
+		events = tcpstate_fsm_step(&flow->pair, &s);
+	} else {
+		events = flow_first(flow, &s, pkt, completes);
+	}
+	/* Whoever sends a new connection's SYN is its client. */
+	if (events & TCPSTATE_EV_INCARNATION)
+		tcpstate_flow_assign(flow, TCPSTATE_FLOW_OUTGOING,
+				     pkt->local);
+	if ((events & TCPSTATE_EV_HANDSHAKE) &&
+	    !tcpstate_flow_is(flow, TCPSTATE_FLOW_OUTGOING))
+		tcpstate_detect_handshake(tn, note, !flow->pair.client_dir, now);
+	flow_states(flow, to);
+	flow_moved(tn, flow, from, from_client_dir, from_out, to, note, now);
+	flow_record(flow, &s, events, from_client_dir, now);
+	flow_schedule(tn, flow, from, from_unanswered, from_last);
+	spin_unlock(&flow->lock);
+	count_events(tn, events);
+	return true;
+}
+
+/*
+ * The packet path: called from the hooks under rcu_read_lock() with
+ * bottom halves off.
+ */
+void tcpstate_table_segment(struct tcpstate_net *tn,
+			    const struct tcpstate_pkt *pkt)
+{
+	struct tcpstate_lnote note = { .key = &pkt->key };
+	struct tcpstate_flow *flow;
+	unsigned long now = jiffies;
+	bool completes = false;
+	int tries;
+
+	flow = rhashtable_lookup(&tn->table.flows, &pkt->key, flow_params);
+	/* Every SYN counts at its listener; in flood mode only there. */
+	if (tcpstate_fsm_classify(pkt->seg.flags) == TCPSTATE_OPEN_SYN &&
+	    !pkt->local &&
+	    tcpstate_detect_syn(tn, &note, !pkt->seg.dir, !flow, now))
+		return;
+	/* A flow unlinked under us is looked up (or created) once more. */
+	for (tries = 0; tries < 2; tries++) {
+		if (!flow)
+			flow = flow_create(tn, pkt, &completes);
+		if (!flow ||
+		    flow_apply(tn, flow, pkt, completes, &note, now))
+			break;
+		flow = rhashtable_lookup(&tn->table.flows, &pkt->key,
+					 flow_params);
+	}
+	tcpstate_detect_flush(tn, &note, now);
+}
+
 /* TIME_WAIT ends whose 2MSL ran out since the last segment become CLOSED. */
 static void end_time_wait(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 			  unsigned long now)
@@ -476,11 +584,16 @@ static void end_time_wait(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 		flow->last = now;	/* the tombstone's time starts now */
 }
 
-/* Decide whether one flow ends: TIME_WAIT expiry, tombstone, idle timeout. */
+/*
+ * Decide whether one flow ends: TIME_WAIT expiry, tombstone, idle timeout;
+ * file it by its next deadline otherwise. Under RCU, the flow taken off
+ * its wheel, at 64-bit jiffies @now64.
+ */
 static void collect_flow(struct tcpstate_net *tn, struct tcpstate_flow *flow,
-			 unsigned long now)
+			 u64 now64)
 {
 	const struct tcpstate_params *p = &tn->params;
+	unsigned long now = now64;
 	bool timed_out = false, expired = false;
 	u8 from[2], to[2];
 	int from_out;
@@ -501,18 +614,60 @@ static void collect_flow(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 	}
 	if (timed_out || expired) {
 		flow_drop(tn, flow, from, from_out, now);
+		tn->table.expired++;
 		goto out;
 	}
 	flow_states(flow, to);
 	flow_moved(tn, flow, from, flow->pair.client_dir, from_out, to, NULL,
 		   now);
+	flow_file(tn, flow, flow_due(p, flow, now64));
 out:
 	spin_unlock_bh(&flow->lock);
 	if (timed_out)
 		tcpstate_count(tn, TCPSTATE_CTR_timeouts, 1);
 }
 
-void tcpstate_table_collect(struct tcpstate_net *tn, unsigned long now)
+/*
+ * Look at the flows of the slots of @w that came up by @now64: each is
+ * taken off the wheel under its lock and looked at under its own.
+ */
+static void collect_wheel(struct tcpstate_net *tn, struct tcpstate_wheel *w,
+			  u64 now64)
+{
+	struct tcpstate_flow *flow;
+	unsigned int n = 0;
+	HLIST_HEAD(due);
+
+	spin_lock_bh(&w->lock);
+	tcpstate_wheel_advance(w, div_u64(now64, HZ), &due);
+	while (!hlist_empty(&due)) {
+		flow = hlist_entry(due.first, struct tcpstate_flow, wheel);
+		hlist_del_init(&flow->wheel);
+		/* Before the wheel's lock goes: an eviction frees it after RCU. */
+		rcu_read_lock();
+		spin_unlock_bh(&w->lock);
+		collect_flow(tn, flow, now64);
+		rcu_read_unlock();
+		tn->table.touched++;
+		if (!(++n % 1024))
+			cond_resched();
+		spin_lock_bh(&w->lock);
+	}
+	spin_unlock_bh(&w->lock);
+}
+
+/* File every flow again by its deadline: a timeout was shortened. */
+static void retime_flow(struct tcpstate_net *tn, struct tcpstate_flow *flow,
+			u64 now64)
+{
+	spin_lock_bh(&flow->lock);
+	if (!tcpstate_flow_is(flow, TCPSTATE_FLOW_DEAD) &&
+	    tcpstate_flow_is(flow, TCPSTATE_FLOW_FILED))
+		flow_file(tn, flow, flow_due(&tn->params, flow, now64));
+	spin_unlock_bh(&flow->lock);
+}
+
+static void retime_all(struct tcpstate_net *tn, u64 now64)
 {
 	struct rhashtable_iter iter;
 	struct tcpstate_flow *flow;
@@ -526,7 +681,7 @@ void tcpstate_table_collect(struct tcpstate_net *tn, unsigned long now)
 				continue;	/* resized: walk restarts */
 			break;
 		}
-		collect_flow(tn, flow, now);
+		retime_flow(tn, flow, now64);
 		/* Do not hold off RCU or the CPU for a million flows. */
 		if (!(++n % 1024)) {
 			rhashtable_walk_stop(&iter);
@@ -536,6 +691,24 @@ void tcpstate_table_collect(struct tcpstate_net *tn, unsigned long now)
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
+}
+
+/* A timeout changed (sysctl): flows may fall due earlier than filed. */
+void tcpstate_table_retime(struct tcpstate_net *tn)
+{
+	WRITE_ONCE(tn->table.retime, 1);
+}
+
+/* The collector, once a second from its work, and from KUnit. */
+void tcpstate_table_collect(struct tcpstate_net *tn, unsigned long now)
+{
+	u64 now64 = jiffies64_of(now);
+	unsigned int i;
+
+	if (READ_ONCE(tn->table.retime) && xchg(&tn->table.retime, 0))
+		retime_all(tn, now64);
+	for (i = 0; i <= tn->table.wheel_mask; i++)
+		collect_wheel(tn, &tn->table.wheels[i], now64);
 }
 
 static void gc_work(struct work_struct *work)
@@ -548,6 +721,21 @@ static void gc_work(struct work_struct *work)
 	queue_delayed_work(system_power_efficient_wq, &tn->table.gc, HZ);
 }
 
+/* One wheel per CPU, up to 16: creation and closes rarely share a lock. */
+static int wheels_init(struct tcpstate_table *t)
+{
+	unsigned int n = roundup_pow_of_two(min(num_possible_cpus(), 16U)), i;
+	u64 now = div_u64(get_jiffies_64(), HZ);
+
+	t->wheels = kvcalloc(n, sizeof(*t->wheels), GFP_KERNEL);
+	if (!t->wheels)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		tcpstate_wheel_init(&t->wheels[i], now);
+	t->wheel_mask = n - 1;
+	return 0;
+}
+
 int tcpstate_table_init(struct tcpstate_net *tn)
 {
 	int err;
@@ -556,15 +744,21 @@ int tcpstate_table_init(struct tcpstate_net *tn)
 					      sizeof(struct tcpstate_key));
 	if (!tn->table.evict)
 		return -ENOMEM;
+	err = wheels_init(&tn->table);
+	if (err)
+		goto free_evict;
 	err = rhashtable_init(&tn->table.flows, &flow_params);
-	if (err) {
-		free_percpu(tn->table.evict);
-		return err;
-	}
+	if (err)
+		goto free_wheels;
 	atomic_set(&tn->table.entries, 0);
 	INIT_DELAYED_WORK(&tn->table.gc, gc_work);
 	queue_delayed_work(system_power_efficient_wq, &tn->table.gc, HZ);
 	return 0;
+free_wheels:
+	kvfree(tn->table.wheels);
+free_evict:
+	free_percpu(tn->table.evict);
+	return err;
 }
 
 static void flow_free(void *ptr, void *arg)
@@ -584,6 +778,7 @@ void tcpstate_table_exit(struct tcpstate_net *tn)
 	local_bh_disable();
 	percpu_counter_sub(&flows_total, freed);
 	local_bh_enable();
+	kvfree(tn->table.wheels);	/* its lists held only freed flows */
 	free_percpu(tn->table.evict);
 }
 

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The flow table of a namespace: an rhashtable of flows and its collector. */
+/*
+ * The flow table of a namespace: an rhashtable of flows, and wheels of
+ * their deadlines (wheel.h) that the collector runs once a second.
+ */
 #ifndef _TCPSTATE_TABLE_H
 #define _TCPSTATE_TABLE_H
 
@@ -10,26 +13,26 @@
 #include "fsm.h"
 #include "parse.h"
 #include "ring.h"
+#include "wheel.h"
 
 struct tcpstate_net;
 
 /*
- * 104 bytes on x86-64: 39 a page. Once a flow is unlinked and marked dead
- * under its lock, its rcu_head takes the place of what only a live flow
- * needs; whoever reads those takes the lock and checks dead first.
+ * 120 bytes on x86-64. A flow is filed in one of its table's wheels, by
+ * its address, until it is unlinked and marked dead; then its rcu_head
+ * takes the place of that link.
  */
 struct tcpstate_flow {
 	struct rhash_head node;
 	struct tcpstate_key key;
 	spinlock_t lock;		/* serialises segments of this flow */
 	struct tcpstate_pair pair;	/* its flags hold TCPSTATE_FLOW_* too */
+	struct tcpstate_history history;
+	u32 created;			/* tcpstate_created_now() */
+	u32 last;			/* jiffies of the last valid segment */
 	union {
-		struct {				/* while linked */
-			struct tcpstate_history history;
-			u32 created;	/* tcpstate_created_now() */
-			u32 last;	/* jiffies of the last valid segment */
-		};
-		struct rcu_head rcu;			/* once dead */
+		struct hlist_node wheel;	/* while linked; wheel lock */
+		struct rcu_head rcu;		/* once dead */
 	};
 };
 
@@ -37,8 +40,10 @@ struct tcpstate_flow {
 #define TCPSTATE_FLOW_BORN	0x10	/* its first segment was applied */
 #define TCPSTATE_FLOW_DEAD	0x20	/* unlinked: look the key up again */
 #define TCPSTATE_FLOW_OUTGOING	0x40	/* this host sent the client's SYN */
+#define TCPSTATE_FLOW_FILED	0x80	/* filed in a wheel at least once */
 static_assert(!((TCPSTATE_FLOW_BORN | TCPSTATE_FLOW_DEAD |
-		 TCPSTATE_FLOW_OUTGOING) & ~TCPSTATE_PAIR_OWNER));
+		 TCPSTATE_FLOW_OUTGOING | TCPSTATE_FLOW_FILED) &
+		~TCPSTATE_PAIR_OWNER));
 
 static inline bool tcpstate_flow_is(const struct tcpstate_flow *flow,
 				    u8 bit)
@@ -113,10 +118,22 @@ bool tcpstate_flow_view(struct tcpstate_flow *flow,
  */
 #define TCPSTATE_EVICT_SLOTS	32
 
+/*
+ * Deadlines are filed lazily: a segment that moves a flow's deadline
+ * later only writes its time, and the collector files the flow again
+ * when its old slot comes up; only a deadline brought forward (a close,
+ * a reset) moves it at once. The wheels are chosen by the flow's address
+ * so that no one lock serves every CPU.
+ */
 struct tcpstate_table {
 	struct rhashtable flows;
 	atomic_t entries;	/* tombstones included, for max_flows */
 	struct tcpstate_ring __percpu *evict;	/* keys of new flows */
+	struct tcpstate_wheel *wheels;
+	unsigned int wheel_mask;	/* number of wheels - 1 */
+	int retime;		/* a timeout was shortened: file all again */
+	u64 touched;		/* flows the collector looked at */
+	u64 expired;		/* ... and ended (timeouts, tombstones) */
 	struct delayed_work gc;
 };
 
@@ -128,6 +145,7 @@ void tcpstate_table_exit(struct tcpstate_net *tn);
 void tcpstate_table_segment(struct tcpstate_net *tn,
 			    const struct tcpstate_pkt *pkt);
 void tcpstate_table_collect(struct tcpstate_net *tn, unsigned long now);
+void tcpstate_table_retime(struct tcpstate_net *tn);
 int tcpstate_table_module_init(void);
 void tcpstate_table_module_exit(void);
 

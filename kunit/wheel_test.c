@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/* KUnit: the collector's wheel of seconds runs each entry in its second. */
+
+#include <kunit/test.h>
+#include <linux/prandom.h>
+#include "wheel.h"
+
+struct wt_entry {
+	struct hlist_node node;
+	u64 due;	/* the second it falls due in */
+	u64 ran;	/* the second it was run in, 0 before */
+	u32 looks;	/* times it came up */
+};
+
+#define WT_ENTRIES	2000
+
+/*
+ * Advance to @now and run what came up: an entry due by now is run,
+ * another filed again by its deadline, as the collector does.
+ */
+static void wt_advance(struct kunit *test, struct tcpstate_wheel *w, u64 now)
+{
+	struct hlist_node *n, *tmp;
+	HLIST_HEAD(due);
+
+	tcpstate_wheel_advance(w, now, &due);
+	hlist_for_each_safe(n, tmp, &due) {
+		struct wt_entry *e = hlist_entry(n, struct wt_entry, node);
+
+		hlist_del_init(n);
+		e->looks++;
+		KUNIT_EXPECT_EQ(test, e->ran, 0ULL);
+		if (e->due <= now)
+			e->ran = now;
+		else
+			tcpstate_wheel_file(w, n, e->due);
+	}
+}
+
+/*
+ * Deadlines from the next second to 10 days ahead, the clock moved in
+ * steps of 1 s to 5 min: each entry runs at the first step that reaches
+ * its second, and is looked at a handful of times, not once a second.
+ */
+static void wheel_runs_on_time(struct kunit *test)
+{
+	struct wt_entry *e = kunit_kcalloc(test, WT_ENTRIES, sizeof(*e),
+					   GFP_KERNEL);
+	struct tcpstate_wheel *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	struct rnd_state rng;
+	const u64 start = 1000003;
+	u64 now = start, prev;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	prandom_seed_state(&rng, 42);
+	tcpstate_wheel_init(w, now);
+	for (i = 0; i < WT_ENTRIES; i++) {
+		u32 ahead = i < WT_ENTRIES / 2 ?
+			    prandom_u32_state(&rng) % 300 :
+			    prandom_u32_state(&rng) % 864000;
+
+		e[i].due = now + ahead;	/* 0 ahead: due now, runs next second */
+		tcpstate_wheel_file(w, &e[i].node, e[i].due);
+	}
+	while (now < start + 864000 + 2) {
+		prev = now;
+		now += 1 + (prandom_u32_state(&rng) % 4 ? 0 :
+			    prandom_u32_state(&rng) % 300);
+		wt_advance(test, w, now);
+		for (i = 0; i < WT_ENTRIES; i++)
+			if (e[i].ran == now)	/* not due at the last step */
+				KUNIT_EXPECT_TRUE(test, e[i].due > prev ||
+						  prev == start);
+	}
+	for (i = 0; i < WT_ENTRIES; i++) {
+		KUNIT_EXPECT_NE(test, e[i].ran, 0ULL);
+		KUNIT_EXPECT_GE(test, e[i].ran, max(e[i].due, start + 1));
+		/* one look per level, and one per 3 days beyond the last */
+		KUNIT_EXPECT_LE(test, e[i].looks, 3 + DIV_ROUND_UP(10, 3));
+	}
+}
+
+/* A clock that does not move runs nothing; one that jumps runs it all. */
+static void wheel_clock_jumps(struct kunit *test)
+{
+	struct tcpstate_wheel *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	struct wt_entry a = {}, b = {};
+	HLIST_HEAD(due);
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	tcpstate_wheel_init(w, 500);
+	a.due = 400;		/* already past: the next second */
+	b.due = 500 + 4096 * 64 * 2;	/* beyond the last level */
+	tcpstate_wheel_file(w, &a.node, a.due);
+	tcpstate_wheel_file(w, &b.node, b.due);
+	KUNIT_EXPECT_EQ(test, tcpstate_wheel_advance(w, 500, &due), 0U);
+	KUNIT_EXPECT_EQ(test, tcpstate_wheel_advance(w, 499, &due), 0U);
+	KUNIT_EXPECT_EQ(test, tcpstate_wheel_advance(w, 501, &due), 1U);
+	KUNIT_EXPECT_PTR_EQ(test, due.first, &a.node);
+	hlist_del_init(&a.node);
+	/* b comes up early, at the start of the last level's last slot */
+	KUNIT_EXPECT_EQ(test, tcpstate_wheel_advance(w, b.due, &due), 1U);
+	KUNIT_EXPECT_PTR_EQ(test, due.first, &b.node);
+	KUNIT_EXPECT_EQ(test, w->clock, b.due);
+}
+
+static struct kunit_case wheel_cases[] = {
+	KUNIT_CASE(wheel_runs_on_time),
+	KUNIT_CASE(wheel_clock_jumps),
+	{}
+};
+
+static struct kunit_suite wheel_suite = {
+	.name = "tcpstate_wheel",
+	.test_cases = wheel_cases,
+};
+
+kunit_test_suite(wheel_suite);
