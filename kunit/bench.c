@@ -1274,7 +1274,7 @@ static void ctx_free(struct bench_ctx *c)
 	vfree(c);
 }
 
-static void bench_mix(struct kunit *test, u32 nflows)
+static void bench_mix(struct kunit *test, u32 nflows, unsigned int paths)
 {
 	struct bench_ctx *c = ctx_alloc(test);
 	struct bench_gen g = {
@@ -1287,7 +1287,8 @@ static void bench_mix(struct kunit *test, u32 nflows)
 	g.flows = vzalloc(array_size(nflows, sizeof(*g.flows)));
 	KUNIT_ASSERT_NOT_NULL(test, g.flows);
 	for (path = 0; path < P_NPATHS; path++)
-		lane_up(c, path, M_NONE);
+		if (paths & BIT(path))
+			lane_up(c, path, M_NONE);
 	run_stream(c, &g);
 	for (i = 0; i < c->nlanes; i++)
 		print_lane(&c->lanes[i], "mix", nflows);
@@ -1297,19 +1298,31 @@ static void bench_mix(struct kunit *test, u32 nflows)
 	ctx_free(c);
 }
 
+#define ALL_PATHS	(BIT(P_TCPSTATE) | BIT(P_CONNTRACK) | BIT(P_BOUND))
+
 static void bench_mix_1k(struct kunit *test)
 {
-	bench_mix(test, 1000);
+	bench_mix(test, 1000, ALL_PATHS);
 }
 
 static void bench_mix_100k(struct kunit *test)
 {
-	bench_mix(test, 100000);
+	bench_mix(test, 100000, ALL_PATHS);
 }
 
 static void bench_mix_1m(struct kunit *test)
 {
-	bench_mix(test, 1000000);
+	bench_mix(test, 1000000, ALL_PATHS);
+}
+
+/*
+ * Conntrack's hash is sized at boot for 8M entries (1M buckets, the
+ * 1M-flow figures): at 10M flows it would refuse entries, and a larger
+ * boot-time hash would change its other figures. tcpstate and the bound.
+ */
+static void bench_mix_10m(struct kunit *test)
+{
+	bench_mix(test, 10000000, BIT(P_TCPSTATE) | BIT(P_BOUND));
 }
 
 /* ---- memory: one path at a time, so that the slab delta is its own ---- */
@@ -1369,38 +1382,208 @@ static void settle(struct bench_lane *l)
 	}
 }
 
-/* 1 000 000 handshakes, then what the table holds and what it took. */
-static void bench_memory(struct kunit *test)
+/* Slab and hash growth of @l's lane after its @n flows were made. */
+static void print_memory(struct kunit *test, struct bench_lane *l,
+			 const char *what, u32 n, u64 slab0)
+{
+	settle(l);
+	OUT("mem t=%s f=%u p=%s object=%zu slab_bytes=%lld hash_bytes=%llu entries=%u",
+	    what, n, path_names[l->path], object_size(l->path),
+	    (s64)(slab_bytes() - slab0), hash_bytes(l), table_entries(l));
+	KUNIT_EXPECT_EQ(test, table_entries(l), n);
+}
+
+/*
+ * An IPv6 handshake between client @id (2001:db8::/96 + id, port 1024 +
+ * id % 60000) and [2001:db8:1::1]:80, fed to the table as the parser
+ * would (the stream of the mix is IPv4).
+ */
+static void v6_handshake(struct tcpstate_net *tn, u32 id)
+{
+	struct tcpstate_pkt pkt = {
+		.key = { .family = AF_INET6 },
+		.seg = { .win = 1000 },
+		.gso_segs = 1,
+	};
+	u32 isn[2] = { bench_isn(id, 0), bench_isn(id, 1) };
+	static const struct {
+		u8 dir, flags;
+	} shake[] = {
+		{ 0, TCPSTATE_F_SYN },
+		{ 1, TCPSTATE_F_SYN | TCPSTATE_F_ACK },
+		{ 0, TCPSTATE_F_ACK },
+	};
+	int i;
+
+	/* Canonical order: 2001:db8:: sorts before 2001:db8:1::. */
+	pkt.key.addr[0].s6_addr32[0] = htonl(0x20010db8);
+	pkt.key.addr[0].s6_addr32[3] = htonl(id);
+	pkt.key.addr[1].s6_addr32[0] = htonl(0x20010db8);
+	pkt.key.addr[1].s6_addr32[1] = htonl(0x00010000);
+	pkt.key.addr[1].s6_addr32[3] = htonl(1);
+	pkt.key.port[0] = htons(1024 + id % 60000);
+	pkt.key.port[1] = htons(80);
+	for (i = 0; i < ARRAY_SIZE(shake); i++) {
+		u8 d = shake[i].dir;
+
+		pkt.seg.dir = d;
+		pkt.seg.flags = shake[i].flags;
+		pkt.seg.seq = isn[d] + (i == 2);
+		pkt.seg.ack = shake[i].flags & TCPSTATE_F_ACK ? isn[!d] + 1 : 0;
+		tcpstate_table_segment(tn, &pkt);
+	}
+}
+
+static void v6_flows(struct tcpstate_net *tn, u32 n)
+{
+	u32 id;
+
+	for (id = 0; id < n; id++) {
+		if (!(id % BENCH_BATCH)) {
+			if (id) {
+				rcu_read_unlock();
+				local_bh_enable();
+				cond_resched();
+			}
+			local_bh_disable();
+			rcu_read_lock();
+		}
+		v6_handshake(tn, id);
+	}
+	if (n) {
+		rcu_read_unlock();
+		local_bh_enable();
+	}
+}
+
+/*
+ * @n handshakes into an empty table, then what the table holds and what
+ * it took: each path of @paths with the IPv4 stream, then tcpstate with
+ * IPv6 flows.
+ */
+static void bench_memory(struct kunit *test, u32 n, unsigned int paths)
 {
 	struct bench_ctx *c = ctx_alloc(test);
 	struct bench_gen g = {
-		.nflows = 1000000,
+		.nflows = n,
 		.window = BENCH_WINDOW,
 		.open_only = true,
 	};
-	struct bench_lane *l;
 	u64 slab0;
 	int path;
 
 	g.flows = vzalloc(array_size(g.nflows, sizeof(*g.flows)));
 	KUNIT_ASSERT_NOT_NULL(test, g.flows);
 	for (path = 0; path < P_NPATHS; path++) {
+		if (!(paths & BIT(path)))
+			continue;
 		rcu_barrier();
 		slab0 = slab_bytes();
 		if (!lane_up(c, path, M_NONE))
 			continue;
-		l = &c->lanes[0];
 		run_stream(c, &g);
-		settle(l);
-		OUT("mem t=mix f=%u p=%s object=%zu slab_bytes=%lld hash_bytes=%llu entries=%u",
-		    g.nflows, path_names[path], object_size(path),
-		    (s64)(slab_bytes() - slab0), hash_bytes(l),
-		    table_entries(l));
-		KUNIT_EXPECT_EQ(test, table_entries(l), g.nflows);
+		print_memory(test, &c->lanes[0], "mix", n, slab0);
 		lanes_down(c);
 	}
 	vfree(g.flows);
+	rcu_barrier();
+	slab0 = slab_bytes();
+	if (lane_up(c, P_TCPSTATE, M_NONE)) {
+		v6_flows(c->lanes[0].tn, n);
+		print_memory(test, &c->lanes[0], "v6", n, slab0);
+		lanes_down(c);
+	}
 	ctx_free(c);
+}
+
+static void bench_memory_1m(struct kunit *test)
+{
+	bench_memory(test, 1000000, ALL_PATHS);
+}
+
+static void bench_memory_10m(struct kunit *test)
+{
+	bench_memory(test, 10000000, BIT(P_TCPSTATE));
+}
+
+/* ---- ageing: what the collector costs while flows come and go ---- */
+
+#define BENCH_AGE_STEPS	8
+
+/* Reset flows @first.. (@count of them) from their servers, untimed. */
+static void age_resets(struct bench_ctx *c, struct bench_gen *g, u32 first,
+		       u32 count)
+{
+	struct bench_seg s = { .flags = TCPSTATE_F_RST, .from_server = 1,
+			       .phase = PH_CLOSE };
+	unsigned int n;
+	bool preempted;
+	u32 done;
+
+	for (done = 0; done < count; done += n) {
+		for (n = 0; n < BENCH_BATCH && done + n < count; n++) {
+			s.flow = first + done + n;
+			s.seq = g->flows[s.flow].nxt[1];
+			bench_fill(c->skbs[n], &s);
+		}
+		run_batch(c, &c->lanes[0], n, false, &preempted);
+		cond_resched();
+	}
+}
+
+/*
+ * @n established flows; then, second after simulated second, 1 % of
+ * them are reset and the collector runs (its clock a second ahead each
+ * time): it should look at about what expires, whatever the table holds.
+ */
+static void bench_ageing(struct kunit *test, u32 n)
+{
+	struct bench_ctx *c = ctx_alloc(test);
+	struct bench_gen g = {
+		.nflows = n,
+		.window = BENCH_WINDOW,
+		.open_only = true,
+	};
+	u32 per = n / 100, k;
+	struct tcpstate_net *tn;
+	u64 t0, touched, expired;
+
+	g.flows = vzalloc(array_size(g.nflows, sizeof(*g.flows)));
+	KUNIT_ASSERT_NOT_NULL(test, g.flows);
+	if (!lane_up(c, P_TCPSTATE, M_NONE))
+		goto out;
+	tn = c->lanes[0].tn;
+	run_stream(c, &g);
+	for (k = 0; k < BENCH_AGE_STEPS; k++) {
+		age_resets(c, &g, k * per, per);
+		touched = tn->table.touched;
+		expired = tn->table.expired;
+		t0 = ktime_get_ns();
+		/* Tombstones last 2 s: each run ends the resets just made. */
+		tcpstate_table_collect(tn, jiffies + (3 + k) * HZ);
+		OUT("age f=%u step=%u ns=%llu touched=%llu expired=%llu", n, k,
+		    ktime_get_ns() - t0, tn->table.touched - touched,
+		    tn->table.expired - expired);
+	}
+	KUNIT_EXPECT_EQ(test, tn->table.expired, (u64)BENCH_AGE_STEPS * per);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tn->table.entries),
+			n - BENCH_AGE_STEPS * per);
+	OUT("check t=age f=%u p=tcpstate expired=%llu entries=%d", n,
+	    tn->table.expired, atomic_read(&tn->table.entries));
+	lanes_down(c);
+out:
+	vfree(g.flows);
+	ctx_free(c);
+}
+
+static void bench_ageing_1m(struct kunit *test)
+{
+	bench_ageing(test, 1000000);
+}
+
+static void bench_ageing_10m(struct kunit *test)
+{
+	bench_ageing(test, 10000000);
 }
 
 /* ---- the SYN flood ---- */
@@ -1653,7 +1836,11 @@ static struct kunit_case bench_cases[] = {
 	KUNIT_CASE(bench_mix_1k),
 	KUNIT_CASE(bench_mix_100k),
 	KUNIT_CASE(bench_mix_1m),
-	KUNIT_CASE(bench_memory),
+	KUNIT_CASE(bench_mix_10m),
+	KUNIT_CASE(bench_memory_1m),
+	KUNIT_CASE(bench_memory_10m),
+	KUNIT_CASE(bench_ageing_1m),
+	KUNIT_CASE(bench_ageing_10m),
 	KUNIT_CASE(bench_flood),
 	{}
 };

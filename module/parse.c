@@ -28,6 +28,18 @@ static bool options_valid(const u8 *opt, unsigned int len)
 	return true;
 }
 
+/*
+ * Most segments carry nothing or the timestamps alone, as Linux aligns
+ * them (NOP, NOP, TS): four bytes compared instead of a walk.
+ */
+static bool options_usual(const u8 *opt, unsigned int len)
+{
+	return !len ||
+	       (len == TCPOLEN_TSTAMP_ALIGNED && opt[0] == TCPOPT_NOP &&
+		opt[1] == TCPOPT_NOP && opt[2] == TCPOPT_TIMESTAMP &&
+		opt[3] == TCPOLEN_TIMESTAMP);
+}
+
 /* Addresses in network order, @words 32-bit words: <0, 0 or >0. */
 static int addr_cmp(const __be32 *a, const __be32 *b, int words)
 {
@@ -88,7 +100,8 @@ static enum tcpstate_parse parse_tcp(const struct sk_buff *skb,
 		return TCPSTATE_MALFORMED;
 	opt = skb_header_pointer(skb, thoff + sizeof(*th), doff - sizeof(*th),
 				 buf);
-	if (!opt || !options_valid(opt, doff - sizeof(*th)))
+	if (!opt || (!options_usual(opt, doff - sizeof(*th)) &&
+		     !options_valid(opt, doff - sizeof(*th))))
 		return TCPSTATE_MALFORMED;
 
 	pkt->thoff = thoff;
