@@ -260,7 +260,7 @@ static void detect_recycled_under_update(struct kunit *test)
 						     jiffies));
 	dead = note.l;
 	KUNIT_ASSERT_NOT_NULL(test, dead);
-	KUNIT_ASSERT_NE(test, dead, &tn->detect.catchall);
+	KUNIT_ASSERT_PTR_NE(test, dead, &tn->detect.catchall);
 	tcpstate_detect_recycle(tn, dead);
 	tcpstate_detect_flush(tn, &note, jiffies);
 	KUNIT_EXPECT_EQ(test, dead->cur.syn, 0u);

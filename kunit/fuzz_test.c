@@ -214,6 +214,7 @@ struct fz {
 	u64 parsed[3];			/* by enum tcpstate_parse */
 	int max_entries;
 	unsigned int checks;
+	u64 fast;		/* segments the fast path took */
 };
 
 /* The table's own parameters: the lookups must hash as table.c does. */
@@ -1949,11 +1950,24 @@ static void fz_check_step(struct fz *fz, const struct tcpstate_pair *before,
 static void fz_step(struct fz *fz, struct tcpstate_pair *p,
 		    const struct tcpstate_seg *s)
 {
-	struct tcpstate_pair before;
+	struct tcpstate_pair before, fast;
 	u32 ev;
 
 	memcpy(&before, p, sizeof(before));
+	memcpy(&fast, p, sizeof(fast));
 	ev = tcpstate_fsm_step(p, s);
+	/* The fast path, where it applies, does what the step does. */
+	if (tcpstate_fsm_fast(&fast, s)) {
+		fz->fast++;
+		FZ_CHECK(fz, !ev && !memcmp(&fast, p, sizeof(fast)),
+			 "fsm: the fast path differs (events %#x): seq %u ack %u len %u, receiver nxt %u ack %u",
+			 ev, s->seq, s->ack, s->len,
+			 before.end[!tcpstate_fsm_role(&before, s->dir)].nxt,
+			 before.end[!tcpstate_fsm_role(&before, s->dir)].ack);
+	} else {
+		FZ_CHECK(fz, !memcmp(&fast, &before, sizeof(fast)),
+			 "fsm: the fast path declined, yet changed the pair");
+	}
 	fz_check_step(fz, &before, p, s, ev);
 	fz->index++;
 }
@@ -2021,6 +2035,40 @@ static unsigned int fz_sweep(struct fz *fz, const struct fz_zoo *zoo)
 	return kinds;
 }
 
+/*
+ * Segments near the books of the pairs met (ESTABLISHED ones among them):
+ * in-window data, pure ACKs, probes, acks of unsent data, so that the
+ * fast path is taken and compared with the step.
+ */
+static void fz_near(struct fz *fz, const struct fz_zoo *zoo)
+{
+	static const u8 flags[] = { 0x10, 0x18, 0x11, 0x30, 0x50 };
+	static const u32 lens[] = { 0, 1, 100 };
+	struct fz_rng *r = &fz->rng;
+	struct tcpstate_end *a, *b;
+	struct tcpstate_pair p;
+	struct tcpstate_seg s;
+	unsigned int at, k;
+
+	for (at = 0; at < ARRAY_SIZE(zoo->pair); at++) {
+		if (!zoo->have[at])
+			continue;
+		for (k = 0; k < 256; k++) {
+			p = zoo->pair[at];
+			fz_random_seg(r, &p, &s);
+			a = &p.end[tcpstate_fsm_role(&p, s.dir)];
+			b = &p.end[!tcpstate_fsm_role(&p, s.dir)];
+			s.flags = flags[fz_below(r, ARRAY_SIZE(flags))];
+			s.len = lens[fz_below(r, ARRAY_SIZE(lens))];
+			s.seq = a->nxt - fz_below(r, 3);
+			if (!fz_below(r, 4))
+				s.seq = b->ack - 1;	/* a probe */
+			s.ack = b->nxt + 1 - fz_below(r, 4);
+			fz_step(fz, &p, &s);
+		}
+	}
+}
+
 /* The state machine alone: random pairs, random walks, every flag byte. */
 static void fuzz_fsm(struct kunit *test)
 {
@@ -2042,10 +2090,13 @@ static void fuzz_fsm(struct kunit *test)
 	for (i = 0; i < walks && fz->fails < FZ_FAILS_SHOWN; i++)
 		fz_walk(fz, zoo);
 	kinds = fz_sweep(fz, zoo);
+	fz_near(fz, zoo);
 	kunit_info(test,
-		   "fsm: %llu steps in %llu ms; %u pairs of states met; client states %#x, server %#x",
+		   "fsm: %llu steps in %llu ms, %llu by the fast path; %u pairs of states met; client states %#x, server %#x",
 		   fz->index, div_u64(ktime_get_ns() - t0, NSEC_PER_MSEC),
-		   kinds, fz->seen[TCPSTATE_CLIENT], fz->seen[TCPSTATE_SERVER]);
+		   fz->fast, kinds, fz->seen[TCPSTATE_CLIENT],
+		   fz->seen[TCPSTATE_SERVER]);
+	KUNIT_EXPECT_GT(test, fz->fast, 100ull);
 	KUNIT_EXPECT_EQ(test, fz->seen[TCPSTATE_CLIENT] |
 			fz->seen[TCPSTATE_SERVER], FZ_ALL_STATES);
 	tcpstate_test_teardown(fz->tn);

@@ -115,6 +115,38 @@ static inline enum tcpstate_role tcpstate_fsm_role(const struct tcpstate_pair *p
 	return dir == p->client_dir ? TCPSTATE_CLIENT : TCPSTATE_SERVER;
 }
 
+/*
+ * The bulk of a stream, decided before anything else: data or a pure ACK
+ * (PSH allowed) between two ESTABLISHED ends both seen sending, that
+ * acknowledges nothing unsent and is no keepalive or window probe. It
+ * moves the sender's books exactly as tcpstate_fsm_step() would, with no
+ * event; false leaves everything to tcpstate_fsm_step().
+ */
+static inline bool tcpstate_fsm_fast(struct tcpstate_pair *p,
+				     const struct tcpstate_seg *s)
+{
+	const u8 known = TCPSTATE_END_SENT | TCPSTATE_END_SEEN |
+			 TCPSTATE_END_ACKED;
+	struct tcpstate_end *a = &p->end[tcpstate_fsm_role(p, s->dir)];
+	struct tcpstate_end *b = &p->end[!tcpstate_fsm_role(p, s->dir)];
+	u32 end;
+
+	if ((s->flags & ~TCPSTATE_F_PSH) != TCPSTATE_F_ACK ||
+	    a->state != TCPSTATE_ESTABLISHED ||
+	    b->state != TCPSTATE_ESTABLISHED ||
+	    (a->flags & b->flags & known) != known ||
+	    ((a->flags | b->flags) & TCPSTATE_END_FIN) ||
+	    (s32)(b->nxt - s->ack) < 0 ||	/* after(), as the step has it */
+	    (s->len <= 1 && s->seq == b->ack - 1))
+		return false;
+	end = s->seq + s->len;
+	if ((s32)(a->nxt - end) < 0)
+		a->nxt = end;
+	a->ack = s->ack;
+	a->win = s->win;
+	return true;
+}
+
 /* An end never seen sending: one direction only, or never answered. */
 static inline bool tcpstate_fsm_unanswered(const struct tcpstate_pair *p)
 {

@@ -509,6 +509,13 @@ static bool flow_apply(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 		spin_unlock(&flow->lock);
 		return false;
 	}
+	/* Data on an established pair: no state, gauge or deadline moves. */
+	if (likely(tcpstate_flow_is(flow, TCPSTATE_FLOW_BORN)) &&
+	    tcpstate_fsm_fast(&flow->pair, &s)) {
+		flow_record(flow, &s, 0, flow->pair.client_dir, now);
+		spin_unlock(&flow->lock);
+		return true;
+	}
 	flow_states(flow, from);
 	from_client_dir = flow->pair.client_dir;
 	from_out = syn_sent_out(flow, from);
