@@ -4,6 +4,7 @@
 #include <linux/hash.h>
 #include <linux/jiffies.h>
 #include <linux/percpu_counter.h>
+#include <linux/prefetch.h>
 #include <linux/slab.h>
 #include "local.h"
 #include "sysctl.h"
@@ -105,6 +106,9 @@ static void flow_unwheel(struct tcpstate_net *tn, struct tcpstate_flow *flow)
 {
 	struct tcpstate_wheel *w = flow_wheel(tn, flow);
 
+	/* Only the holder of the flow's lock puts an unlinked flow back. */
+	if (hlist_unhashed_lockless(&flow->wheel))
+		return;
 	spin_lock(&w->lock);
 	if (!hlist_unhashed(&flow->wheel))
 		hlist_del_init(&flow->wheel);
@@ -650,6 +654,10 @@ static void collect_wheel(struct tcpstate_net *tn, struct tcpstate_wheel *w,
 	while (!hlist_empty(&due)) {
 		flow = hlist_entry(due.first, struct tcpstate_flow, wheel);
 		hlist_del_init(&flow->wheel);
+		/* Each flow is a cache miss: start the next one's now. */
+		if (due.first)
+			prefetchw(hlist_entry(due.first, struct tcpstate_flow,
+					      wheel));
 		/* Before the wheel's lock goes: an eviction frees it after RCU. */
 		rcu_read_lock();
 		spin_unlock_bh(&w->lock);
