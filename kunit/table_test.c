@@ -589,6 +589,13 @@ static void table_evict_unanswered(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, CTR(s, untracked), 1ull);
 	KUNIT_EXPECT_EQ(test, CTR(s, evicted), 2ull);
 	KUNIT_EXPECT_EQ(test, CTR(s, flows_freed), 2ull);
+	/* The evicted left their wheels: the collector meets the others. */
+	rcu_barrier();
+	tcpstate_table_collect(tn, jiffies + msecs_to_jiffies(300001));
+	s = tcpstate_test_snap(test, tn);
+	KUNIT_EXPECT_EQ(test, tn->table.expired, 3ull);
+	KUNIT_EXPECT_EQ(test, CTR(s, flows_freed), 5ull);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tn->table.entries), 0);
 	tcpstate_test_teardown(tn);
 }
 
