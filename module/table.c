@@ -639,33 +639,67 @@ out:
 }
 
 /*
+ * Flows the collector takes off a wheel at a time: their memory and then
+ * their hash buckets are fetched for all of them before the first is
+ * looked at, since at millions of flows each is a cache miss.
+ */
+#define COLLECT_BATCH	16
+
+/* Start fetching the bucket @flow hangs from (rhashtable_remove_fast()). */
+static void prefetch_bucket(struct tcpstate_net *tn,
+			    const struct tcpstate_flow *flow)
+{
+	struct rhashtable *ht = &tn->table.flows;
+	struct bucket_table *tbl = rht_dereference_rcu(ht->tbl, ht);
+
+	prefetch(rht_bucket(tbl, rht_head_hashfn(ht, tbl, &flow->node,
+						 flow_params)));
+}
+
+/* Take up to COLLECT_BATCH flows off @due, under the wheel's lock. */
+static unsigned int take_due(struct hlist_head *due,
+			     struct tcpstate_flow **batch)
+{
+	struct tcpstate_flow *flow;
+	unsigned int n = 0;
+
+	while (n < COLLECT_BATCH && !hlist_empty(due)) {
+		flow = hlist_entry(due->first, struct tcpstate_flow, wheel);
+		hlist_del_init(&flow->wheel);
+		prefetchw(flow);
+		batch[n++] = flow;
+	}
+	return n;
+}
+
+/*
  * Look at the flows of the slots of @w that came up by @now64: each is
  * taken off the wheel under its lock and looked at under its own.
  */
 static void collect_wheel(struct tcpstate_net *tn, struct tcpstate_wheel *w,
 			  u64 now64)
 {
-	struct tcpstate_flow *flow;
-	unsigned int n = 0;
+	struct tcpstate_flow *batch[COLLECT_BATCH];
+	unsigned int n, i, done = 0;
 	HLIST_HEAD(due);
 
 	spin_lock_bh(&w->lock);
 	tcpstate_wheel_advance(w, div_u64(now64, HZ), &due);
-	while (!hlist_empty(&due)) {
-		flow = hlist_entry(due.first, struct tcpstate_flow, wheel);
-		hlist_del_init(&flow->wheel);
-		/* Each flow is a cache miss: start the next one's now. */
-		if (due.first)
-			prefetchw(hlist_entry(due.first, struct tcpstate_flow,
-					      wheel));
-		/* Before the wheel's lock goes: an eviction frees it after RCU. */
+	while ((n = take_due(&due, batch))) {
+		/* Before the wheel's lock goes: an eviction frees after RCU. */
 		rcu_read_lock();
 		spin_unlock_bh(&w->lock);
-		collect_flow(tn, flow, now64);
+		for (i = 0; i < n; i++)
+			prefetch_bucket(tn, batch[i]);
+		for (i = 0; i < n; i++)
+			collect_flow(tn, batch[i], now64);
 		rcu_read_unlock();
-		tn->table.touched++;
-		if (!(++n % 1024))
+		tn->table.touched += n;
+		done += n;
+		if (done >= 1024) {
+			done = 0;
 			cond_resched();
+		}
 		spin_lock_bh(&w->lock);
 	}
 	spin_unlock_bh(&w->lock);
