@@ -14,17 +14,13 @@ struct wt_entry {
 
 #define WT_ENTRIES	2000
 
-/*
- * Advance to @now and run what came up: an entry due by now is run,
- * another filed again by its deadline, as the collector does.
- */
-static void wt_advance(struct kunit *test, struct tcpstate_wheel *w, u64 now)
+/* Run what came up onto @due: an entry due by @now runs, another waits. */
+static void wt_run(struct kunit *test, struct tcpstate_wheel *w,
+		   struct hlist_head *due, u64 now)
 {
 	struct hlist_node *n, *tmp;
-	HLIST_HEAD(due);
 
-	tcpstate_wheel_advance(w, now, &due);
-	hlist_for_each_safe(n, tmp, &due) {
+	hlist_for_each_safe(n, tmp, due) {
 		struct wt_entry *e = hlist_entry(n, struct wt_entry, node);
 
 		hlist_del_init(n);
@@ -35,6 +31,21 @@ static void wt_advance(struct kunit *test, struct tcpstate_wheel *w, u64 now)
 		else
 			tcpstate_wheel_file(w, n, e->due);
 	}
+}
+
+/*
+ * Tick the clock to @now and run what came up each second, as the
+ * collector does: an entry due by now is run, another filed again by its
+ * deadline.
+ */
+static void wt_advance(struct kunit *test, struct tcpstate_wheel *w, u64 now)
+{
+	struct hlist_head due[TCPSTATE_WHEEL_LEVELS] = {};
+	int level;
+
+	while (tcpstate_wheel_tick(w, now, due))
+		for (level = 0; level < TCPSTATE_WHEEL_LEVELS; level++)
+			wt_run(test, w, &due[level], now);
 }
 
 /*
@@ -82,12 +93,30 @@ static void wheel_runs_on_time(struct kunit *test)
 	}
 }
 
-/* A clock that does not move runs nothing; one that jumps runs it all. */
+static unsigned int wt_count(const struct hlist_head *due)
+{
+	const struct hlist_node *n;
+	unsigned int count = 0;
+	int level;
+
+	for (level = 0; level < TCPSTATE_WHEEL_LEVELS; level++)
+		for (n = due[level].first; n; n = n->next)
+			count++;
+	return count;
+}
+
+/*
+ * A clock that does not move runs nothing; a second's tick hands over
+ * whole slots; an entry beyond the last level comes up at the start of
+ * the last level's last slot.
+ */
 static void wheel_clock_jumps(struct kunit *test)
 {
 	struct tcpstate_wheel *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
-	struct wt_entry a = {}, b = {};
-	HLIST_HEAD(due);
+	struct hlist_head due[TCPSTATE_WHEEL_LEVELS] = {};
+	struct wt_entry a = {}, b = {}, c[3] = {};
+	u64 t;
+	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, w);
 	tcpstate_wheel_init(w, 500);
@@ -95,15 +124,27 @@ static void wheel_clock_jumps(struct kunit *test)
 	b.due = 500 + 4096 * 64 * 2;	/* beyond the last level */
 	tcpstate_wheel_file(w, &a.node, a.due);
 	tcpstate_wheel_file(w, &b.node, b.due);
-	KUNIT_EXPECT_EQ(test, tcpstate_wheel_advance(w, 500, &due), 0U);
-	KUNIT_EXPECT_EQ(test, tcpstate_wheel_advance(w, 499, &due), 0U);
-	KUNIT_EXPECT_EQ(test, tcpstate_wheel_advance(w, 501, &due), 1U);
-	KUNIT_EXPECT_PTR_EQ(test, due.first, &a.node);
+	for (i = 0; i < 3; i++)
+		tcpstate_wheel_file(w, &c[i].node, 510);
+	KUNIT_EXPECT_FALSE(test, tcpstate_wheel_tick(w, 500, due));
+	KUNIT_EXPECT_FALSE(test, tcpstate_wheel_tick(w, 499, due));
+	KUNIT_EXPECT_TRUE(test, tcpstate_wheel_tick(w, 501, due));
+	KUNIT_EXPECT_EQ(test, wt_count(due), 1U);
+	KUNIT_EXPECT_PTR_EQ(test, due[0].first, &a.node);
 	hlist_del_init(&a.node);
-	/* b comes up early, at the start of the last level's last slot */
-	KUNIT_EXPECT_EQ(test, tcpstate_wheel_advance(w, b.due, &due), 1U);
-	KUNIT_EXPECT_PTR_EQ(test, due.first, &b.node);
-	KUNIT_EXPECT_EQ(test, w->clock, b.due);
+	KUNIT_EXPECT_FALSE(test, tcpstate_wheel_tick(w, 501, due));
+	for (t = 502; t <= 510; t++)
+		KUNIT_EXPECT_TRUE(test, tcpstate_wheel_tick(w, 510, due));
+	KUNIT_EXPECT_EQ(test, wt_count(due), 3U);	/* the slot, whole */
+	for (i = 0; i < 3; i++)
+		hlist_del_init(&c[i].node);
+	while (tcpstate_wheel_tick(w, b.due, due) && !wt_count(due))
+		;
+	KUNIT_EXPECT_EQ(test, wt_count(due), 1U);
+	KUNIT_EXPECT_PTR_EQ(test, due[TCPSTATE_WHEEL_LEVELS - 1].first,
+			    &b.node);
+	KUNIT_EXPECT_EQ(test, w->clock % (1 << (2 * TCPSTATE_WHEEL_BITS)), 0ULL);
+	KUNIT_EXPECT_LT(test, w->clock, b.due);
 }
 
 static struct kunit_case wheel_cases[] = {

@@ -672,20 +672,15 @@ static unsigned int take_due(struct hlist_head *due,
 	return n;
 }
 
-/*
- * Look at the flows of the slots of @w that came up by @now64: each is
- * taken off the wheel under its lock and looked at under its own.
- */
-static void collect_wheel(struct tcpstate_net *tn, struct tcpstate_wheel *w,
-			  u64 now64)
+/* The flows of a slot that came up: called and returns with w->lock held. */
+static void collect_slot(struct tcpstate_net *tn, struct tcpstate_wheel *w,
+			 struct hlist_head *due, u64 now64)
+	__must_hold(&w->lock)
 {
 	struct tcpstate_flow *batch[COLLECT_BATCH];
-	unsigned int n, i, done = 0;
-	HLIST_HEAD(due);
+	unsigned int n, i;
 
-	spin_lock_bh(&w->lock);
-	tcpstate_wheel_advance(w, div_u64(now64, HZ), &due);
-	while ((n = take_due(&due, batch))) {
+	while ((n = take_due(due, batch))) {
 		/* Before the wheel's lock goes: an eviction frees after RCU. */
 		rcu_read_lock();
 		spin_unlock_bh(&w->lock);
@@ -695,13 +690,26 @@ static void collect_wheel(struct tcpstate_net *tn, struct tcpstate_wheel *w,
 			collect_flow(tn, batch[i], now64);
 		rcu_read_unlock();
 		tn->table.touched += n;
-		done += n;
-		if (done >= 1024) {
-			done = 0;
-			cond_resched();
-		}
+		cond_resched();
 		spin_lock_bh(&w->lock);
 	}
+}
+
+/*
+ * Look at the flows of the slots of @w that came up by @now64, a second
+ * of the wheel's clock at a time: each is taken off the wheel under its
+ * lock, which is not held while the flow is looked at under its own.
+ */
+static void collect_wheel(struct tcpstate_net *tn, struct tcpstate_wheel *w,
+			  u64 now64)
+{
+	struct hlist_head due[TCPSTATE_WHEEL_LEVELS] = {};
+	unsigned int level;
+
+	spin_lock_bh(&w->lock);
+	while (tcpstate_wheel_tick(w, div_u64(now64, HZ), due))
+		for (level = 0; level < TCPSTATE_WHEEL_LEVELS; level++)
+			collect_slot(tn, w, &due[level], now64);
 	spin_unlock_bh(&w->lock);
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The collector's wheel of seconds (wheel.h). Callers hold w->lock. */
 
+#include <linux/bug.h>
 #include "wheel.h"
 
 void tcpstate_wheel_init(struct tcpstate_wheel *w, u64 now)
@@ -41,40 +42,30 @@ void tcpstate_wheel_file(struct tcpstate_wheel *w, struct hlist_node *n,
 					  (TCPSTATE_WHEEL_SLOTS - 1)]);
 }
 
-static unsigned int take(struct hlist_head *from, struct hlist_head *to)
-{
-	struct hlist_node *n, *tmp;
-	unsigned int taken = 0;
-
-	hlist_for_each_safe(n, tmp, from) {
-		hlist_del(n);
-		hlist_add_head(n, to);
-		taken++;
-	}
-	return taken;
-}
-
 /*
- * Run the clock up to second @now: move the entries of every slot that
- * came up onto @due, and return how many. Entries on @due stay under
- * w->lock: whoever moves one elsewhere (hlist_del()) holds it.
+ * Move the clock one second towards @now: the slots that come up in that
+ * second, one per level at most, are moved onto @due[level] (each empty:
+ * whatever came up before has been dealt with), whole, however long they
+ * are. False if the clock already reached @now. Entries on @due stay
+ * under w->lock: whoever moves one elsewhere (hlist_del()) holds it.
  */
-unsigned int tcpstate_wheel_advance(struct tcpstate_wheel *w, u64 now,
-				    struct hlist_head *due)
+bool tcpstate_wheel_tick(struct tcpstate_wheel *w, u64 now,
+			 struct hlist_head due[TCPSTATE_WHEEL_LEVELS])
 {
-	unsigned int level, shift, n = 0;
+	unsigned int level, shift;
 	u64 t;
 
-	while (w->clock < now) {
-		t = ++w->clock;
-		for (level = 0; level < TCPSTATE_WHEEL_LEVELS; level++) {
-			shift = level * TCPSTATE_WHEEL_BITS;
-			if (t & ((1ULL << shift) - 1))
-				break;
-			n += take(&w->slot[level][(t >> shift) &
-						  (TCPSTATE_WHEEL_SLOTS - 1)],
-				  due);
-		}
+	if (w->clock >= now)
+		return false;
+	t = ++w->clock;
+	for (level = 0; level < TCPSTATE_WHEEL_LEVELS; level++) {
+		shift = level * TCPSTATE_WHEEL_BITS;
+		if (t & ((1ULL << shift) - 1))
+			break;
+		WARN_ON_ONCE(!hlist_empty(&due[level]));
+		hlist_move_list(&w->slot[level][(t >> shift) &
+						(TCPSTATE_WHEEL_SLOTS - 1)],
+				&due[level]);
 	}
-	return n;
+	return true;
 }

@@ -30,7 +30,7 @@ struct tcpstate_wheel {
 void tcpstate_wheel_init(struct tcpstate_wheel *w, u64 now);
 void tcpstate_wheel_file(struct tcpstate_wheel *w, struct hlist_node *n,
 			 u64 due);
-unsigned int tcpstate_wheel_advance(struct tcpstate_wheel *w, u64 now,
-				    struct hlist_head *due);
+bool tcpstate_wheel_tick(struct tcpstate_wheel *w, u64 now,
+			 struct hlist_head due[TCPSTATE_WHEEL_LEVELS]);
 
 #endif /* _TCPSTATE_WHEEL_H */
