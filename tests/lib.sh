@@ -480,7 +480,10 @@ expect_gauge() {
 	c=$(proc_gauge "$1" "$2" client)
 	s=$(proc_gauge "$1" "$2" server)
 	if [ "$c $s" != "$3 $4" ]; then
+		# What the next look needs: flows, counters, the sockets.
 		nsx "$1" cat /proc/net/tcpstate | head -n 20 >&2
+		nsx "$1" cat /proc/tcpstate >&2
+		nsx "$1" ss -tan >&2
 		fail "$(nsname "$1"): $2 is client $c server $s, expected $3 $4"
 	fi
 	echo "ok: $(nsname "$1"): $2 client $3 server $4"
