@@ -762,10 +762,13 @@ void tcpstate_table_collect(struct tcpstate_net *tn, unsigned long now)
 	u64 now64 = jiffies64_of(now);
 	unsigned int i;
 
+	/* One at a time: its work, and the direct calls of KUnit and the bench. */
+	mutex_lock(&tn->table.collecting);
 	if (READ_ONCE(tn->table.retime) && xchg(&tn->table.retime, 0))
 		retime_all(tn, now64);
 	for (i = 0; i <= tn->table.wheel_mask; i++)
 		collect_wheel(tn, &tn->table.wheels[i], now64);
+	mutex_unlock(&tn->table.collecting);
 }
 
 static void gc_work(struct work_struct *work)
@@ -808,6 +811,7 @@ int tcpstate_table_init(struct tcpstate_net *tn)
 	if (err)
 		goto free_wheels;
 	atomic_set(&tn->table.entries, 0);
+	mutex_init(&tn->table.collecting);
 	INIT_DELAYED_WORK(&tn->table.gc, gc_work);
 	queue_delayed_work(system_power_efficient_wq, &tn->table.gc, HZ);
 	return 0;

@@ -9,6 +9,7 @@
 #include <linux/rhashtable.h>
 #include <linux/spinlock.h>
 #include <linux/jiffies.h>
+#include <linux/mutex.h>
 #include <linux/workqueue.h>
 #include "fsm.h"
 #include "parse.h"
@@ -131,6 +132,7 @@ struct tcpstate_table {
 	struct tcpstate_ring __percpu *evict;	/* keys of new flows */
 	struct tcpstate_wheel *wheels;
 	unsigned int wheel_mask;	/* number of wheels - 1 */
+	struct mutex collecting;	/* one collector at a time */
 	int retime;		/* a timeout was shortened: file all again */
 	u64 touched;		/* flows the collector looked at */
 	u64 expired;		/* ... and ended (timeouts, tombstones) */
