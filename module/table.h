@@ -133,7 +133,7 @@ struct tcpstate_table {
 	struct tcpstate_wheel *wheels;
 	unsigned int wheel_mask;	/* number of wheels - 1 */
 	struct mutex collecting;	/* one collector at a time */
-	int retime;		/* a timeout was shortened: file all again */
+	int retime;		/* a timeout was written: file all again */
 	u64 touched;		/* flows the collector looked at */
 	u64 expired;		/* ... and ended (timeouts, tombstones) */
 	struct delayed_work gc;
