@@ -404,13 +404,20 @@ static unsigned long state_timeout(const struct tcpstate_params *p, u8 state,
 	}
 }
 
+/* A flow whose ends are in @st uses the longer timeout of the two. */
+static unsigned long idle_timeout(const struct tcpstate_params *p,
+				  const u8 st[2], bool unanswered)
+{
+	return max(state_timeout(p, st[0], unanswered),
+		   state_timeout(p, st[1], unanswered));
+}
+
 static unsigned long flow_timeout(const struct tcpstate_params *p,
 				  const struct tcpstate_pair *pair)
 {
-	bool unanswered = tcpstate_fsm_unanswered(pair);
+	const u8 st[2] = { pair->end[0].state, pair->end[1].state };
 
-	return max(state_timeout(p, pair->end[0].state, unanswered),
-		   state_timeout(p, pair->end[1].state, unanswered));
+	return idle_timeout(p, st, tcpstate_fsm_unanswered(pair));
 }
 
 /*
@@ -425,8 +432,7 @@ static unsigned long states_deadline(const struct tcpstate_params *p,
 
 	if (st[0] == TCPSTATE_CLOSED && st[1] == TCPSTATE_CLOSED)
 		return msecs_to_jiffies(TCPSTATE_TOMBSTONE_MS);
-	t = max(state_timeout(p, st[0], unanswered),
-		state_timeout(p, st[1], unanswered));
+	t = idle_timeout(p, st, unanswered);
 	if (st[0] == TCPSTATE_TIME_WAIT || st[1] == TCPSTATE_TIME_WAIT)
 		t = min(t, msecs_to_jiffies(READ_ONCE(p->timewait_ms)));
 	return t;
