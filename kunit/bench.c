@@ -155,13 +155,6 @@ static const struct rhashtable_params bound_params = {
 	.automatic_shrinking = true,
 };
 
-/* As table.c's flow_params: the same key and hash, so lookups agree. */
-static const struct rhashtable_params flow_params = {
-	.head_offset = offsetof(struct tcpstate_flow, node),
-	.key_offset = offsetof(struct tcpstate_flow, key),
-	.key_len = sizeof(struct tcpstate_key),
-};
-
 struct bench_hist {
 	u32 *count;		/* [BENCH_HIST + BENCH_TAIL] */
 	u64 n;
@@ -744,31 +737,30 @@ static void lanes_down(struct bench_ctx *c)
 	c->nlanes = 0;
 }
 
-static struct rhashtable *lane_table(struct bench_lane *l)
+/* Is the lane's table being resized? Also returns its current size. */
+static bool resizing(struct bench_lane *l, unsigned int *size)
 {
-	switch (l->path) {
-	case P_TCPSTATE:
-		return &l->tn->table.flows;
-	case P_BOUND:
-		return &l->bound;
-	default:
-		return NULL;	/* conntrack's hash has a fixed size */
-	}
-}
-
-/* Is the table being resized? Also returns its current size. */
-static bool resizing(struct rhashtable *ht, unsigned int *size)
-{
+	struct tcpstate_hash *ht;
 	struct bucket_table *tbl;
-	bool busy;
+	bool busy = false;
 
 	*size = 0;
-	if (!ht)
-		return false;
 	rcu_read_lock();
-	tbl = rcu_dereference(ht->tbl);
-	busy = rcu_access_pointer(tbl->future_tbl);
-	*size = tbl->size;
+	switch (l->path) {
+	case P_TCPSTATE:
+		ht = &l->tn->table.flows;
+		busy = rcu_access_pointer(ht->future) ||
+		       work_pending(&l->tn->table.grow);
+		*size = rcu_dereference(ht->tbl)->mask + 1;
+		break;
+	case P_BOUND:
+		tbl = rcu_dereference(l->bound.tbl);
+		busy = rcu_access_pointer(tbl->future_tbl);
+		*size = tbl->size;
+		break;
+	default:
+		break;	/* conntrack's hash has a fixed size */
+	}
 	rcu_read_unlock();
 	return busy;
 }
@@ -977,16 +969,15 @@ static void account_batch(struct bench_ctx *c, struct bench_lane *l,
 static void lane_batch(struct bench_ctx *c, struct bench_lane *l,
 		       unsigned int n, bool each)
 {
-	struct rhashtable *ht = lane_table(l);
 	unsigned int size0, size1;
 	bool grew, preempted;
 	u64 ns;
 
 	rewind_skbs(c, n);
 	/* The resize worker runs between batches, when we yield. */
-	grew = resizing(ht, &size0) || (l->size && size0 != l->size);
+	grew = resizing(l, &size0) || (l->size && size0 != l->size);
 	ns = run_batch(c, l, n, each, &preempted);
-	grew |= resizing(ht, &size1) || size0 != size1;
+	grew |= resizing(l, &size1) || size0 != size1;
 	l->resizes += (l->size && size0 != l->size) + (size0 != size1);
 	l->size = size1;
 	account_batch(c, l, n, ns, each, grew, preempted);
@@ -1063,8 +1054,7 @@ static bool tcpstate_sample_ok(struct bench_ctx *c, struct bench_lane *l,
 	expected_states(flow, st);
 	rcu_read_lock();
 	if (tcpstate_parse(skb, NFPROTO_IPV4, &pkt) == TCPSTATE_TCP)
-		f = rhashtable_lookup(&l->tn->table.flows, &pkt.key,
-				      flow_params);
+		f = tcpstate_table_lookup(l->tn, &pkt.key);
 	ok = f && tcpstate_fsm_role(&f->pair, pkt.seg.dir) == TCPSTATE_CLIENT &&
 	     f->pair.end[TCPSTATE_CLIENT].state == st[TCPSTATE_CLIENT] &&
 	     f->pair.end[TCPSTATE_SERVER].state == st[TCPSTATE_SERVER] &&
@@ -1341,8 +1331,8 @@ static u64 hash_bytes(struct bench_lane *l)
 	if (l->path == P_CONNTRACK)
 		return (u64)nf_conntrack_htable_size *
 		       sizeof(struct hlist_nulls_head);
-	resizing(lane_table(l), &size);
-	return (u64)size * sizeof(struct rhash_lock_head *);
+	resizing(l, &size);
+	return (u64)size * sizeof(void *);	/* a bucket is a pointer */
 }
 
 static size_t object_size(int path)
@@ -1377,7 +1367,7 @@ static void settle(struct bench_lane *l)
 
 	for (i = 0; i < 100; i++) {
 		msleep(20);
-		if (!resizing(lane_table(l), &size))
+		if (!resizing(l, &size))
 			break;
 	}
 }

@@ -11,7 +11,6 @@
 #include <linux/ktime.h>
 #include <linux/moduleparam.h>
 #include <linux/netfilter.h>
-#include <linux/rhashtable.h>
 #include <linux/skbuff.h>
 #include <linux/sort.h>
 #include <linux/tcp.h>
@@ -215,19 +214,6 @@ struct fz {
 	int max_entries;
 	unsigned int checks;
 	u64 fast;		/* segments the fast path took */
-};
-
-/* The table's own parameters: the lookups must hash as table.c does. */
-static const struct rhashtable_params fz_flow_params = {
-	.head_offset = offsetof(struct tcpstate_flow, node),
-	.key_offset = offsetof(struct tcpstate_flow, key),
-	.key_len = sizeof(struct tcpstate_key),
-};
-
-static const struct rhashtable_params fz_listener_params = {
-	.head_offset = offsetof(struct tcpstate_listener, node),
-	.key_offset = offsetof(struct tcpstate_listener, key),
-	.key_len = sizeof(struct tcpstate_lkey),
 };
 
 static __printf(2, 3) void fz_fail(struct fz *fz, const char *fmt, ...)
@@ -917,7 +903,7 @@ static void fz_observe(struct fz *fz, const struct tcpstate_key *key,
 	o->entries = atomic_read(&fz->tn->table.entries);
 	memset(&o->flow, 0, sizeof(o->flow));
 	rcu_read_lock();
-	flow = rhashtable_lookup(&fz->tn->table.flows, key, fz_flow_params);
+	flow = tcpstate_table_lookup(fz->tn, key);
 	if (flow)
 		fz_flow_copy(flow, &o->flow);
 	rcu_read_unlock();
@@ -1151,46 +1137,20 @@ static void fz_check_flow(struct fz *fz, const struct tcpstate_key *key,
 	e->close_wait += srv->close_wait;
 }
 
-/*
- * A walk may miss entries while the table is being resized, and UML lets
- * the resizing worker pause between buckets: let it finish first.
- */
-static void fz_settle(struct rhashtable *ht)
-{
-	struct bucket_table *tbl;
-	bool resizing;
-
-	do {
-		flush_work(&ht->run_work);
-		rcu_read_lock();
-		tbl = rht_dereference_rcu(ht->tbl, ht);
-		resizing = rcu_access_pointer(tbl->future_tbl);
-		rcu_read_unlock();
-	} while (resizing);
-}
-
 static void fz_walk_flows(struct fz *fz, struct fz_expect *e)
 {
-	struct rhashtable_iter iter;
+	struct tcpstate_hash_iter iter;
 	struct tcpstate_flow *flow;
 	struct fz_flow f;
 
-	rhashtable_walk_enter(&fz->tn->table.flows, &iter);
-	rhashtable_walk_start(&iter);
-	while ((flow = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(flow)) {
-			if (PTR_ERR(flow) == -EAGAIN) {	/* resized */
-				memset(e, 0, sizeof(*e));
-				continue;
-			}
-			break;
-		}
+	tcpstate_hash_walk_enter(&fz->tn->table.flows, &iter);
+	tcpstate_hash_walk_start(&iter);
+	while ((flow = tcpstate_hash_walk_next(&iter))) {
 		memset(&f, 0, sizeof(f));
 		fz_flow_copy(flow, &f);
 		fz_check_flow(fz, &flow->key, &f, e);
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	tcpstate_hash_walk_stop(&iter);
 }
 
 /* The gauges, as each CPU holds them: exact, since nothing runs alongside. */
@@ -1251,8 +1211,7 @@ static void fz_check_listeners(struct fz *fz, const struct fz_expect *e)
 			half_open += fz->servers[j].half_open;
 			close_wait += fz->servers[j].close_wait;
 		}
-		l = rhashtable_lookup(&fz->tn->detect.listeners,
-				      &fz->servers[i].key, fz_listener_params);
+		l = tcpstate_detect_lookup(fz->tn, &fz->servers[i].key);
 		FZ_CHECK(fz, l, "no listener for %d half-open ends", half_open);
 		if (!l)
 			continue;
@@ -1269,25 +1228,17 @@ static void fz_check_listeners(struct fz *fz, const struct fz_expect *e)
 /* No listener counts ends that no flow has. */
 static void fz_check_listener_sums(struct fz *fz, const struct fz_expect *e)
 {
-	struct rhashtable_iter iter;
+	struct tcpstate_hash_iter iter;
 	struct tcpstate_listener *l;
 	s64 half_open = 0, close_wait = 0;
 
-	rhashtable_walk_enter(&fz->tn->detect.listeners, &iter);
-	rhashtable_walk_start(&iter);
-	while ((l = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(l)) {
-			if (PTR_ERR(l) != -EAGAIN)
-				break;
-			half_open = 0;
-			close_wait = 0;
-			continue;
-		}
+	tcpstate_hash_walk_enter(&fz->tn->detect.listeners, &iter);
+	tcpstate_hash_walk_start(&iter);
+	while ((l = tcpstate_hash_walk_next(&iter))) {
 		half_open += READ_ONCE(l->half_open);
 		close_wait += READ_ONCE(l->close_wait);
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	tcpstate_hash_walk_stop(&iter);
 	FZ_CHECK(fz, half_open == e->half_open && close_wait == e->close_wait,
 		 "listeners: %lld half-open, %lld CLOSE_WAIT; flows %lld, %lld",
 		 half_open, close_wait, e->half_open, e->close_wait);
@@ -1298,8 +1249,8 @@ static void fz_check_table(struct fz *fz, bool sums)
 	struct fz_expect e = {};
 	int entries;
 
-	fz_settle(&fz->tn->table.flows);
-	fz_settle(&fz->tn->detect.listeners);
+	/* A growth of the flows' table waits for no walker: let it finish. */
+	flush_work(&fz->tn->table.grow);
 	fz_walk_flows(fz, &e);
 	entries = atomic_read(&fz->tn->table.entries);
 	FZ_CHECK(fz, entries == e.entries, "%d entries, %d in the table",

@@ -473,6 +473,7 @@ static void netlink_dump_resize(struct kunit *test)
 	struct tcpstate_net *tn = tcpstate_test_setup(test, 100000);
 	struct dump_result *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	struct dump_ctx d;
+	unsigned int buckets;
 	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
@@ -481,19 +482,20 @@ static void netlink_dump_resize(struct kunit *test)
 	dump_begin(test, tn, &d);
 	KUNIT_ASSERT_GT(test, dump_once(test, &d.cb, r), 0);
 	/* Other flows (other client addresses) make the table grow. */
-	for (i = 0; i < 2000; i++)
+	buckets = tcpstate_hash_buckets(&tn->table.flows);
+	for (i = 0; i < 2 * buckets + 1; i++)
 		tcpstate_test_handshake(tn, (1 + i) << 16 | 1000);
-	for (i = 0; i < 20; i++)
-		flush_work(&tn->table.flows.run_work);
+	flush_work(&tn->table.grow);
+	KUNIT_ASSERT_GT(test, tcpstate_hash_buckets(&tn->table.flows), buckets);
 	while (dump_once(test, &d.cb, r) > 0)
-		KUNIT_ASSERT_LT(test, r->calls, 10 * 2000);
+		KUNIT_ASSERT_LT(test, r->calls, 10 * 20000);
 	dump_finish(&d);
 	KUNIT_EXPECT_TRUE(test, r->interrupted);
 
 	memset(r, 0, sizeof(*r));
 	dump_begin(test, tn, &d);
 	while (dump_once(test, &d.cb, r) > 0)
-		KUNIT_ASSERT_LT(test, r->calls, 10 * 2000);
+		KUNIT_ASSERT_LT(test, r->calls, 10 * 20000);
 	dump_finish(&d);
 	KUNIT_EXPECT_FALSE(test, r->interrupted);
 	for (i = 0; i < DUMP_FLOWS; i++)

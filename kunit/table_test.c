@@ -239,22 +239,21 @@ static int view_all(struct tcpstate_net *tn, struct tcpstate_flow_view *v,
 		    int *entries)
 {
 	struct tcpstate_flow_view one;
-	struct rhashtable_iter iter;
+	struct tcpstate_hash_iter iter;
 	struct tcpstate_flow *flow;
 	int shown = 0;
 
 	*entries = 0;
-	rhashtable_walk_enter(&tn->table.flows, &iter);
-	rhashtable_walk_start(&iter);
-	while ((flow = rhashtable_walk_next(&iter)) && !IS_ERR(flow)) {
+	tcpstate_hash_walk_enter(&tn->table.flows, &iter);
+	tcpstate_hash_walk_start(&iter);
+	while ((flow = tcpstate_hash_walk_next(&iter))) {
 		(*entries)++;
 		if (tcpstate_flow_view(flow, &one)) {
 			*v = one;
 			shown++;
 		}
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	tcpstate_hash_walk_stop(&iter);
 	return shown;
 }
 
@@ -310,16 +309,15 @@ static void table_time_wait_expiry(struct kunit *test)
 static struct tcpstate_flow *find_flow(struct tcpstate_net *tn, u16 port)
 {
 	struct tcpstate_flow *flow, *found = NULL;
-	struct rhashtable_iter iter;
+	struct tcpstate_hash_iter iter;
 
-	rhashtable_walk_enter(&tn->table.flows, &iter);
-	rhashtable_walk_start(&iter);
-	while ((flow = rhashtable_walk_next(&iter)) && !IS_ERR(flow))
+	tcpstate_hash_walk_enter(&tn->table.flows, &iter);
+	tcpstate_hash_walk_start(&iter);
+	while ((flow = tcpstate_hash_walk_next(&iter)))
 		if (!port || flow->key.port[0] == htons(port) ||
 		    flow->key.port[1] == htons(port))
 			found = flow;
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	tcpstate_hash_walk_stop(&iter);
 	return found;
 }
 

@@ -34,21 +34,31 @@ static const char *const figure_names[TCPSTATE_NDETECTORS] = {
 
 static struct kmem_cache *listener_cache;
 
-static int listener_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+static bool listener_eq(const void *key, const struct tcpstate_hnode *n)
 {
-	const struct tcpstate_listener *l = obj;
+	const struct tcpstate_listener *l =
+		container_of(n, struct tcpstate_listener, node);
 
 	BUILD_BUG_ON(sizeof(l->key) % sizeof(u32));
-	return !tcpstate_words_equal(arg->key, &l->key, sizeof(l->key));
+	return tcpstate_words_equal(key, &l->key, sizeof(l->key));
 }
 
-static const struct rhashtable_params listener_params = {
-	.head_offset = offsetof(struct tcpstate_listener, node),
+static const struct tcpstate_hash_params listener_params = {
+	.node_offset = offsetof(struct tcpstate_listener, node),
 	.key_offset = offsetof(struct tcpstate_listener, key),
 	.key_len = sizeof(struct tcpstate_lkey),
-	.obj_cmpfn = listener_cmp,
-	.automatic_shrinking = true,
+	.eq = listener_eq,
 };
+
+/* Under RCU: the aggregate of @lkey, or NULL. */
+struct tcpstate_listener *tcpstate_detect_lookup(struct tcpstate_net *tn,
+						 const struct tcpstate_lkey *lkey)
+{
+	struct tcpstate_hash *ht = &tn->detect.listeners;
+
+	return tcpstate_hash_lookup(ht, lkey, tcpstate_hash_of(ht, lkey),
+				    &listener_params);
+}
 
 static void make_lkey(struct tcpstate_lkey *lkey,
 		      const struct tcpstate_key *key, int end)
@@ -75,8 +85,7 @@ static struct tcpstate_listener *listener_find(struct tcpstate_net *tn,
 	struct tcpstate_lkey lkey;
 
 	make_lkey(&lkey, key, end);
-	return rhashtable_lookup(&tn->detect.listeners, &lkey,
-				 listener_params);
+	return tcpstate_detect_lookup(tn, &lkey);
 }
 
 static void listener_free_rcu(struct rcu_head *head)
@@ -104,8 +113,7 @@ static void listener_unlink(struct tcpstate_net *tn,
 			    struct tcpstate_listener *l)
 {
 	l->dead = 1;
-	rhashtable_remove_fast(&tn->detect.listeners, &l->node,
-			       listener_params);
+	tcpstate_hash_remove(&tn->detect.listeners, l);
 	atomic_dec(&tn->detect.nr_listeners);
 	call_rcu(&l->rcu, listener_free_rcu);
 }
@@ -133,8 +141,7 @@ static bool recycle_one(struct tcpstate_net *tn)
 
 	for (tries = 0; !done && tries < RECYCLE_TRIES &&
 	     tcpstate_ring_pop(tn->detect.recent, &key); tries++) {
-		l = rhashtable_lookup(&tn->detect.listeners, &key,
-				      listener_params);
+		l = tcpstate_detect_lookup(tn, &key);
 		if (!l)
 			continue;
 		spin_lock(&l->lock);
@@ -182,17 +189,15 @@ static struct tcpstate_listener *listener_get(struct tcpstate_net *tn,
 	spin_lock_init(&l->lock);
 	l->start = now;
 	l->active = now;
-	old = rhashtable_lookup_get_insert_fast(&d->listeners, &l->node,
-						listener_params);
+	old = tcpstate_hash_insert(&d->listeners, l,
+				   tcpstate_hash_of(&d->listeners, &l->key));
 	if (!old) {
 		tcpstate_ring_push(tn->detect.recent, &l->key);
 		return l;
 	}
 	kmem_cache_free(listener_cache, l);
-	if (!IS_ERR(old)) {
-		atomic_dec(&d->nr_listeners);
-		return old;
-	}
+	atomic_dec(&d->nr_listeners);
+	return old;
 uncount:
 	atomic_dec(&d->nr_listeners);
 	return &d->catchall;
@@ -632,24 +637,22 @@ static void tick_listener(struct tcpstate_net *tn,
 static void tick_listeners(struct tcpstate_net *tn, unsigned long now)
 {
 	struct tcpstate_listener *l, *lru = NULL;
-	struct rhashtable_iter iter;
+	struct tcpstate_hash_iter iter;
 	unsigned int n = 0;
 
-	rhashtable_walk_enter(&tn->detect.listeners, &iter);
-	rhashtable_walk_start(&iter);
+	tcpstate_hash_walk_enter(&tn->detect.listeners, &iter);
+	tcpstate_hash_walk_start(&iter);
 	tick_listener(tn, &tn->detect.catchall, now, &lru);
-	while ((l = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(l))
-			continue;
+	while ((l = tcpstate_hash_walk_next(&iter))) {
 		tick_listener(tn, l, now, &lru);
 		/*
 		 * Let RCU breathe; @lru may be freed once it does, so the
 		 * stalest of the rest stands in for it.
 		 */
 		if (!(++n % 1024)) {
-			rhashtable_walk_stop(&iter);
+			tcpstate_hash_walk_stop(&iter);
 			cond_resched();
-			rhashtable_walk_start(&iter);
+			tcpstate_hash_walk_start(&iter);
 			lru = NULL;
 		}
 	}
@@ -661,8 +664,10 @@ static void tick_listeners(struct tcpstate_net *tn, unsigned long now)
 			listener_unlink(tn, lru);
 		spin_unlock_bh(&lru->lock);
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	tcpstate_hash_walk_stop(&iter);
+	tcpstate_hash_grow(&tn->detect.listeners,
+			   atomic_read(&tn->detect.nr_listeners),
+			   tcpstate_hash_size_for(READ_ONCE(tn->params.max_listeners)));
 }
 
 /* The namespace-wide detectors, judged from the gauges once a second. */
@@ -738,7 +743,8 @@ int tcpstate_detect_init(struct tcpstate_net *tn)
 	spin_lock_init(&d->catchall.lock);
 	d->catchall.start = jiffies;
 	d->catchall.active = jiffies;
-	if (!rhashtable_init(&d->listeners, &listener_params))
+	if (!tcpstate_hash_init(&d->listeners, &listener_params,
+				TCPSTATE_HASH_MIN))
 		return 0;
 	free_percpu(d->recent);
 	return -ENOMEM;
@@ -753,8 +759,7 @@ void tcpstate_detect_exit(struct tcpstate_net *tn)
 {
 	/* The hooks are gone and their readers done. */
 	kvfree(rcu_dereference_protected(tn->detect.seen_synacks, 1));
-	rhashtable_free_and_destroy(&tn->detect.listeners, listener_free,
-				    NULL);
+	tcpstate_hash_destroy(&tn->detect.listeners, listener_free, NULL);
 	free_percpu(tn->detect.recent);
 }
 

@@ -4,8 +4,8 @@
 #define _TCPSTATE_DETECT_H
 
 #include <linux/ratelimit.h>
-#include <linux/rhashtable.h>
 #include <linux/spinlock.h>
+#include "hash.h"
 #include "parse.h"
 #include "ring.h"
 
@@ -27,7 +27,7 @@ struct tcpstate_window {
 };
 
 struct tcpstate_listener {
-	struct rhash_head node;
+	struct tcpstate_hnode node;
 	struct tcpstate_lkey key;
 	spinlock_t lock;	/* the figures below, from many flows */
 	int half_open;		/* tracked server ends in LISTEN or SYN_RCVD */
@@ -60,7 +60,7 @@ struct tcpstate_figures {
 #define TCPSTATE_LRING_SLOTS	16
 
 struct tcpstate_detect {
-	struct rhashtable listeners;
+	struct tcpstate_hash listeners;
 	struct tcpstate_ring __percpu *recent;	/* keys of new listeners */
 	/* Aggregates whatever found no slot: it still raises syn_flood. */
 	struct tcpstate_listener catchall;
@@ -132,5 +132,8 @@ void tcpstate_listener_figures(struct tcpstate_listener *l, unsigned long now,
 			       struct tcpstate_figures *f);
 int tcpstate_format_endpoint(char *buf, size_t size, u8 family,
 			     const struct in6_addr *addr, __be16 port);
+
+struct tcpstate_listener *tcpstate_detect_lookup(struct tcpstate_net *tn,
+						 const struct tcpstate_lkey *lkey);
 
 #endif /* _TCPSTATE_DETECT_H */

@@ -306,9 +306,9 @@ VISIBLE_IF_KUNIT int tcpstate_nl_put_flow(struct sk_buff *skb,
 /* ------------------------------------------------------- resumable walks */
 
 /*
- * A dump walks an rhashtable across several calls, each under RCU, and
- * stops where a message did not fit. Resuming is exact unless the table
- * moved under the walker: a resize or rehash (-EAGAIN: the walk restarts
+ * A dump walks a hash table (hash.h) across several calls, each under
+ * RCU, and stops where a message did not fit. Resuming is exact unless
+ * the table moved under the walker: a growth (-EAGAIN: the walk restarts
  * in the new table), or the removal of the object it stopped at (its
  * place in the bucket is then a guess). Either way the dump is marked
  * NLM_F_DUMP_INTR through the namespace's dump generation, and a reader
@@ -316,7 +316,7 @@ VISIBLE_IF_KUNIT int tcpstate_nl_put_flow(struct sk_buff *skb,
  * exactly once.
  */
 struct walk {
-	struct rhashtable_iter iter;
+	struct tcpstate_hash_iter iter;
 	struct tcpstate_net *tn;
 	int (*show)(struct sk_buff *skb, struct netlink_callback *cb,
 		    void *obj);
@@ -347,7 +347,7 @@ static void walk_interrupted(struct netlink_callback *cb, struct walk *w)
 }
 
 static struct walk *walk_begin(struct netlink_callback *cb,
-			       struct tcpstate_net *tn, struct rhashtable *ht,
+			       struct tcpstate_net *tn, struct tcpstate_hash *ht,
 			       size_t key_offset, size_t key_len)
 {
 	struct walk *w = kzalloc(sizeof(*w), GFP_KERNEL);
@@ -357,7 +357,7 @@ static struct walk *walk_begin(struct netlink_callback *cb,
 	w->tn = tn;
 	w->key_offset = key_offset;
 	w->key_len = key_len;
-	rhashtable_walk_enter(ht, &w->iter);
+	tcpstate_hash_walk_enter(ht, &w->iter);
 	cb->args[0] = (long)w;
 	/* A loss before the first message must still mark the dump. */
 	cb->seq = dump_seq(tn);
@@ -369,10 +369,7 @@ VISIBLE_IF_KUNIT int tcpstate_nl_done(struct netlink_callback *cb)
 {
 	struct walk *w = cb_walk(cb);
 
-	if (w) {
-		rhashtable_walk_exit(&w->iter);
-		kfree(w);
-	}
+	kfree(w);
 	return 0;
 }
 
@@ -382,13 +379,13 @@ static bool walk_resume(struct walk *w)
 {
 	void *obj;
 
-	if (rhashtable_walk_start_check(&w->iter) == -EAGAIN)
+	if (tcpstate_hash_walk_start(&w->iter) == -EAGAIN)
 		return !w->walked;	/* the table was replaced: restarted */
 	if (!w->resuming)
 		return true;
 	/* The object that did not fit is gone, or another took its memory. */
-	obj = rhashtable_walk_peek(&w->iter);
-	return !IS_ERR_OR_NULL(obj) &&
+	obj = tcpstate_hash_walk_peek(&w->iter);
+	return obj &&
 	       !memcmp((char *)obj + w->key_offset, w->resume_key, w->key_len);
 }
 
@@ -405,21 +402,18 @@ VISIBLE_IF_KUNIT int tcpstate_nl_dumpit(struct sk_buff *skb,
 	cb->seq = dump_seq(w->tn);
 	if (!walk_resume(w))
 		walk_interrupted(cb, w);
-	for (obj = rhashtable_walk_peek(&w->iter); obj;
-	     obj = rhashtable_walk_next(&w->iter)) {
+	for (obj = tcpstate_hash_walk_peek(&w->iter); obj;
+	     obj = tcpstate_hash_walk_next(&w->iter)) {
 		/* A filter may skip a million flows: let RCU breathe. */
 		if (!(++steps % DUMP_BATCH)) {
-			rhashtable_walk_stop(&w->iter);
+			tcpstate_hash_walk_stop(&w->iter);
 			cond_resched();
-			rhashtable_walk_start(&w->iter);
-		}
-		if (IS_ERR(obj)) {
-			if (PTR_ERR(obj) != -EAGAIN) {
-				err = PTR_ERR(obj);
+			if (tcpstate_hash_walk_start(&w->iter) == -EAGAIN)
+				walk_interrupted(cb, w);
+			/* @obj may be gone by now: take the walk's place again. */
+			obj = tcpstate_hash_walk_peek(&w->iter);
+			if (!obj)
 				break;
-			}
-			walk_interrupted(cb, w);
-			continue;
 		}
 		w->walked = true;
 		err = w->show(skb, cb, obj);
@@ -430,7 +424,7 @@ VISIBLE_IF_KUNIT int tcpstate_nl_dumpit(struct sk_buff *skb,
 		}
 	}
 	w->resuming = err == -EMSGSIZE;
-	rhashtable_walk_stop(&w->iter);
+	tcpstate_hash_walk_stop(&w->iter);
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
 	return err ?: skb->len;

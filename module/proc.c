@@ -66,10 +66,14 @@ static const struct proc_ops stats_proc_ops = {
 	.proc_release = stats_release,
 };
 
-/* A seq_file over an rhashtable (flows or listeners), resumable. */
+/*
+ * A seq_file over a hash table (flows or listeners), resumable. A growth
+ * of the table between two reads starts the walk over (as an rhashtable
+ * walk does on a resize): a reader may then see an entry twice.
+ */
 struct walk_iter {
-	struct rhashtable_iter iter;
-	struct rhashtable *ht;
+	struct tcpstate_hash_iter iter;
+	struct tcpstate_hash *ht;
 	unsigned int steps;
 	bool walked;
 };
@@ -80,27 +84,17 @@ struct walk_iter {
  */
 #define WALK_BATCH	1024
 
-/* Skip what a resize (-EAGAIN, the walk restarts) puts in the way. */
-static void *walk_valid(struct walk_iter *it, void *obj)
-{
-	while (IS_ERR(obj) && PTR_ERR(obj) == -EAGAIN)
-		obj = rhashtable_walk_next(&it->iter);
-	return IS_ERR(obj) ? NULL : obj;
-}
-
 /* seq_file asks again for the flow that did not fit: peek, don't advance. */
 static void *walk_start(struct seq_file *seq, loff_t *pos)
 	__acquires(RCU)
 {
 	struct walk_iter *it = seq->private;
 
-	if (!*pos && it->walked) {
-		rhashtable_walk_exit(&it->iter);
-		rhashtable_walk_enter(it->ht, &it->iter);
-	}
+	if (!*pos && it->walked)
+		tcpstate_hash_walk_enter(it->ht, &it->iter);
 	it->walked = true;
-	rhashtable_walk_start(&it->iter);
-	return walk_valid(it, rhashtable_walk_peek(&it->iter));
+	tcpstate_hash_walk_start(&it->iter);
+	return tcpstate_hash_walk_peek(&it->iter);
 }
 
 static void *walk_next(struct seq_file *seq, void *v, loff_t *pos)
@@ -109,11 +103,11 @@ static void *walk_next(struct seq_file *seq, void *v, loff_t *pos)
 
 	++*pos;
 	if (!(++it->steps % WALK_BATCH)) {
-		rhashtable_walk_stop(&it->iter);
+		tcpstate_hash_walk_stop(&it->iter);
 		cond_resched();
-		rhashtable_walk_start(&it->iter);
+		tcpstate_hash_walk_start(&it->iter);
 	}
-	return walk_valid(it, rhashtable_walk_next(&it->iter));
+	return tcpstate_hash_walk_next(&it->iter);
 }
 
 static void walk_stop(struct seq_file *seq, void *v)
@@ -121,11 +115,11 @@ static void walk_stop(struct seq_file *seq, void *v)
 {
 	struct walk_iter *it = seq->private;
 
-	rhashtable_walk_stop(&it->iter);
+	tcpstate_hash_walk_stop(&it->iter);
 }
 
 static int walk_open(struct file *file, const struct seq_operations *ops,
-		     struct rhashtable *ht)
+		     struct tcpstate_hash *ht)
 {
 	struct walk_iter *it;
 
@@ -133,16 +127,8 @@ static int walk_open(struct file *file, const struct seq_operations *ops,
 	if (!it)
 		return -ENOMEM;
 	it->ht = ht;
-	rhashtable_walk_enter(ht, &it->iter);
+	tcpstate_hash_walk_enter(ht, &it->iter);
 	return 0;
-}
-
-static int walk_release(struct inode *inode, struct file *file)
-{
-	struct walk_iter *it = ((struct seq_file *)file->private_data)->private;
-
-	rhashtable_walk_exit(&it->iter);
-	return seq_release_private(inode, file);
 }
 
 static void show_endpoint(struct seq_file *seq, u8 family,
@@ -190,7 +176,7 @@ static const struct proc_ops flows_proc_ops = {
 	.proc_open = flows_open,
 	.proc_read = seq_read,
 	.proc_lseek = seq_lseek,
-	.proc_release = walk_release,
+	.proc_release = seq_release_private,
 };
 
 /* Listeners with half-open flows or a raised alarm; rates per second. */
@@ -232,7 +218,7 @@ static const struct proc_ops listeners_proc_ops = {
 	.proc_open = listeners_open,
 	.proc_read = seq_read,
 	.proc_lseek = seq_lseek,
-	.proc_release = walk_release,
+	.proc_release = seq_release_private,
 };
 
 /* Flows are not for everyone: 0440, owned by the namespace's root. */

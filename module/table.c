@@ -40,20 +40,51 @@ static void entry_put(struct tcpstate_net *tn)
 	atomic_dec(&tn->table.entries);
 }
 
-static int flow_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+static bool flow_eq(const void *key, const struct tcpstate_hnode *n)
 {
-	const struct tcpstate_flow *flow = obj;
-
-	return !tcpstate_key_equal(arg->key, &flow->key);
+	return tcpstate_key_equal(key, &container_of(n, struct tcpstate_flow,
+						     node)->key);
 }
 
-static const struct rhashtable_params flow_params = {
-	.head_offset = offsetof(struct tcpstate_flow, node),
+static const struct tcpstate_hash_params flow_params = {
+	.node_offset = offsetof(struct tcpstate_flow, node),
 	.key_offset = offsetof(struct tcpstate_flow, key),
 	.key_len = sizeof(struct tcpstate_key),
-	.obj_cmpfn = flow_cmp,
-	.automatic_shrinking = true,
+	.eq = flow_eq,
 };
+
+/* Under RCU: the flow of @key, or NULL. */
+struct tcpstate_flow *tcpstate_table_lookup(struct tcpstate_net *tn,
+					    const struct tcpstate_key *key)
+{
+	struct tcpstate_hash *ht = &tn->table.flows;
+
+	return tcpstate_hash_lookup(ht, key, tcpstate_hash_of(ht, key),
+				    &flow_params);
+}
+
+/*
+ * The flow table's size at namespace creation: enough buckets for this
+ * many flows, so that it need not grow on its way there. 0: max_flows /
+ * 16, and growth (eightfold, at a load of 2) takes it to max_flows.
+ */
+static unsigned int expected_flows;
+module_param(expected_flows, uint, 0644);
+MODULE_PARM_DESC(expected_flows,
+		 "flows a namespace's table is sized for when it is created (0: max_flows / 16)");
+
+static unsigned int flows_max_buckets(struct tcpstate_net *tn)
+{
+	return tcpstate_hash_size_for(READ_ONCE(tn->params.max_flows));
+}
+
+static unsigned int flows_initial_buckets(struct tcpstate_net *tn)
+{
+	unsigned int max = READ_ONCE(tn->params.max_flows);
+	unsigned int want = READ_ONCE(expected_flows) ?: max / 16;
+
+	return tcpstate_hash_size_for(min(want, max));
+}
 
 /* The counters that each event of the state machine feeds. */
 static const struct {
@@ -120,7 +151,7 @@ static void flow_unlink(struct tcpstate_net *tn, struct tcpstate_flow *flow)
 {
 	flow_unwheel(tn, flow);
 	tcpstate_flow_assign(flow, TCPSTATE_FLOW_DEAD, true);
-	rhashtable_remove_fast(&tn->table.flows, &flow->node, flow_params);
+	tcpstate_hash_remove(&tn->table.flows, flow);
 	entry_put(tn);
 	tcpstate_count(tn, TCPSTATE_CTR_flows_freed, 1);
 	call_rcu(&flow->rcu, flow_free_rcu);
@@ -238,7 +269,7 @@ static bool evict_one(struct tcpstate_net *tn)
 
 	for (tries = 0; tries < EVICT_TRIES &&
 	     tcpstate_ring_pop(tn->table.evict, &key); tries++) {
-		flow = rhashtable_lookup(&tn->table.flows, &key, flow_params);
+		flow = tcpstate_table_lookup(tn, &key);
 		if (flow && evict_flow(tn, flow, jiffies)) {
 			tcpstate_count(tn, TCPSTATE_CTR_evicted, 1);
 			return true;
@@ -256,10 +287,34 @@ static bool may_evict(struct tcpstate_net *tn)
 	return atomic_read(&tn->table.entries) <= READ_ONCE(tn->params.max_flows);
 }
 
+/*
+ * A table past a load of 2 grows in process context (the growth work):
+ * the check is two loads, and the work is queued once per crossing.
+ */
+static void flows_check_load(struct tcpstate_net *tn)
+{
+	struct tcpstate_table *t = &tn->table;
+
+	if (unlikely(tcpstate_hash_wants_growth(&t->flows,
+						atomic_read(&t->entries),
+						flows_max_buckets(tn))) &&
+	    !work_pending(&t->grow))
+		queue_work(system_unbound_wq, &t->grow);
+}
+
+static void grow_work(struct work_struct *work)
+{
+	struct tcpstate_net *tn = container_of(work, struct tcpstate_net,
+					       table.grow);
+
+	tcpstate_hash_grow(&tn->table.flows, atomic_read(&tn->table.entries),
+			   flows_max_buckets(tn));
+}
+
 /* A new, unborn flow for @pkt, or the one another CPU inserted first. */
 static struct tcpstate_flow *flow_create(struct tcpstate_net *tn,
 					 const struct tcpstate_pkt *pkt,
-					 bool *completes)
+					 u32 hash, bool *completes)
 {
 	struct tcpstate_flow *flow, *old;
 
@@ -277,19 +332,17 @@ static struct tcpstate_flow *flow_create(struct tcpstate_net *tn,
 	spin_lock_init(&flow->lock);
 	flow->created = tcpstate_created_now();
 	flow->last = tcpstate_jiffies();
-	old = rhashtable_lookup_get_insert_fast(&tn->table.flows, &flow->node,
-						flow_params);
+	old = tcpstate_hash_insert(&tn->table.flows, flow, hash);
 	if (!old) {
 		tcpstate_count(tn, TCPSTATE_CTR_flows_created, 1);
 		/* unanswered until its peer sends */
 		tcpstate_ring_push(tn->table.evict, &pkt->key);
+		flows_check_load(tn);
 		return flow;
 	}
 	kmem_cache_free(flow_cache, flow);
-	if (!IS_ERR(old)) {
-		entry_put(tn);
-		return old;
-	}
+	entry_put(tn);
+	return old;
 uncount:
 	entry_put(tn);
 untracked:
@@ -565,8 +618,11 @@ void tcpstate_table_segment(struct tcpstate_net *tn,
 	unsigned long now = jiffies;
 	bool completes = false;
 	int tries;
+	u32 hash;
 
-	flow = rhashtable_lookup(&tn->table.flows, &pkt->key, flow_params);
+	hash = tcpstate_hash_of(&tn->table.flows, &pkt->key);
+	flow = tcpstate_hash_lookup(&tn->table.flows, &pkt->key, hash,
+				    &flow_params);
 	/* Every SYN counts at its listener; in flood mode only there. */
 	if (tcpstate_fsm_classify(pkt->seg.flags) == TCPSTATE_OPEN_SYN &&
 	    !pkt->local &&
@@ -575,12 +631,12 @@ void tcpstate_table_segment(struct tcpstate_net *tn,
 	/* A flow unlinked under us is looked up (or created) once more. */
 	for (tries = 0; tries < 2; tries++) {
 		if (!flow)
-			flow = flow_create(tn, pkt, &completes);
+			flow = flow_create(tn, pkt, hash, &completes);
 		if (!flow ||
 		    flow_apply(tn, flow, pkt, completes, &note, now))
 			break;
-		flow = rhashtable_lookup(&tn->table.flows, &pkt->key,
-					 flow_params);
+		flow = tcpstate_hash_lookup(&tn->table.flows, &pkt->key, hash,
+					    &flow_params);
 	}
 	tcpstate_detect_flush(tn, &note, now);
 }
@@ -651,17 +707,6 @@ out:
  */
 #define COLLECT_BATCH	16
 
-/* Start fetching the bucket @flow hangs from (rhashtable_remove_fast()). */
-static void prefetch_bucket(struct tcpstate_net *tn,
-			    const struct tcpstate_flow *flow)
-{
-	struct rhashtable *ht = &tn->table.flows;
-	struct bucket_table *tbl = rht_dereference_rcu(ht->tbl, ht);
-
-	prefetch(rht_bucket(tbl, rht_head_hashfn(ht, tbl, &flow->node,
-						 flow_params)));
-}
-
 /* Take up to COLLECT_BATCH flows off @due, under the wheel's lock. */
 static unsigned int take_due(struct hlist_head *due,
 			     struct tcpstate_flow **batch)
@@ -691,7 +736,7 @@ static void collect_slot(struct tcpstate_net *tn, struct tcpstate_wheel *w,
 		rcu_read_lock();
 		spin_unlock_bh(&w->lock);
 		for (i = 0; i < n; i++)
-			prefetch_bucket(tn, batch[i]);
+			tcpstate_hash_prefetch(&tn->table.flows, batch[i]);
 		for (i = 0; i < n; i++)
 			collect_flow(tn, batch[i], now64);
 		rcu_read_unlock();
@@ -732,28 +777,23 @@ static void retime_flow(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 
 static void retime_all(struct tcpstate_net *tn, u64 now64)
 {
-	struct rhashtable_iter iter;
+	struct tcpstate_hash_iter iter;
 	struct tcpstate_flow *flow;
 	unsigned int n = 0;
 
-	rhashtable_walk_enter(&tn->table.flows, &iter);
-	rhashtable_walk_start(&iter);
-	while ((flow = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(flow)) {
-			if (PTR_ERR(flow) == -EAGAIN)
-				continue;	/* resized: walk restarts */
-			break;
-		}
+	/* A growth meanwhile restarts the walk: each flow is filed again. */
+	tcpstate_hash_walk_enter(&tn->table.flows, &iter);
+	tcpstate_hash_walk_start(&iter);
+	while ((flow = tcpstate_hash_walk_next(&iter))) {
 		retime_flow(tn, flow, now64);
 		/* Do not hold off RCU or the CPU for a million flows. */
 		if (!(++n % 1024)) {
-			rhashtable_walk_stop(&iter);
+			tcpstate_hash_walk_stop(&iter);
 			cond_resched();
-			rhashtable_walk_start(&iter);
+			tcpstate_hash_walk_start(&iter);
 		}
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	tcpstate_hash_walk_stop(&iter);
 }
 
 /* A timeout changed (sysctl): flows may fall due earlier than filed. */
@@ -813,9 +853,11 @@ int tcpstate_table_init(struct tcpstate_net *tn)
 	err = wheels_init(&tn->table);
 	if (err)
 		goto free_evict;
-	err = rhashtable_init(&tn->table.flows, &flow_params);
+	err = tcpstate_hash_init(&tn->table.flows, &flow_params,
+				 flows_initial_buckets(tn));
 	if (err)
 		goto free_wheels;
+	INIT_WORK(&tn->table.grow, grow_work);
 	atomic_set(&tn->table.entries, 0);
 	mutex_init(&tn->table.collecting);
 	INIT_DELAYED_WORK(&tn->table.gc, gc_work);
@@ -840,7 +882,8 @@ void tcpstate_table_exit(struct tcpstate_net *tn)
 	s64 freed = 0;
 
 	cancel_delayed_work_sync(&tn->table.gc);
-	rhashtable_free_and_destroy(&tn->table.flows, flow_free, &freed);
+	cancel_work_sync(&tn->table.grow);
+	tcpstate_hash_destroy(&tn->table.flows, flow_free, &freed);
 	/* Other namespaces' packets update it with bottom halves off. */
 	local_bh_disable();
 	percpu_counter_sub(&flows_total, freed);

@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The flow table of a namespace: an rhashtable of flows, and wheels of
- * their deadlines (wheel.h) that the collector runs once a second.
+ * The flow table of a namespace: a hash table of flows (hash.h), and
+ * wheels of their deadlines (wheel.h) that the collector runs once a
+ * second.
  */
 #ifndef _TCPSTATE_TABLE_H
 #define _TCPSTATE_TABLE_H
 
-#include <linux/rhashtable.h>
 #include <linux/spinlock.h>
 #include <linux/jiffies.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
 #include "fsm.h"
+#include "hash.h"
 #include "parse.h"
 #include "ring.h"
 #include "wheel.h"
@@ -24,7 +25,7 @@ struct tcpstate_net;
  * takes the place of that link.
  */
 struct tcpstate_flow {
-	struct rhash_head node;
+	struct tcpstate_hnode node;
 	struct tcpstate_key key;
 	spinlock_t lock;		/* serialises segments of this flow */
 	struct tcpstate_pair pair;	/* its flags hold TCPSTATE_FLOW_* too */
@@ -127,7 +128,8 @@ bool tcpstate_flow_view(struct tcpstate_flow *flow,
  * so that no one lock serves every CPU.
  */
 struct tcpstate_table {
-	struct rhashtable flows;
+	struct tcpstate_hash flows;
+	struct work_struct grow;	/* of flows, past a load of 2 */
 	atomic_t entries;	/* tombstones included, for max_flows */
 	struct tcpstate_ring __percpu *evict;	/* keys of new flows */
 	struct tcpstate_wheel *wheels;
@@ -146,6 +148,8 @@ int tcpstate_table_init(struct tcpstate_net *tn);
 void tcpstate_table_exit(struct tcpstate_net *tn);
 void tcpstate_table_segment(struct tcpstate_net *tn,
 			    const struct tcpstate_pkt *pkt);
+struct tcpstate_flow *tcpstate_table_lookup(struct tcpstate_net *tn,
+					    const struct tcpstate_key *key);
 void tcpstate_table_collect(struct tcpstate_net *tn, unsigned long now);
 void tcpstate_table_retime(struct tcpstate_net *tn);
 int tcpstate_table_module_init(void);
