@@ -1335,11 +1335,11 @@ static u64 hash_bytes(struct bench_lane *l)
 	return (u64)size * sizeof(void *);	/* a bucket is a pointer */
 }
 
-static size_t object_size(int path)
+static size_t object_size(int path, bool v6)
 {
 	switch (path) {
 	case P_TCPSTATE:
-		return sizeof(struct tcpstate_flow);
+		return v6 ? sizeof(struct tcpstate_flow) : TCPSTATE_FLOW4_SIZE;
 	case P_CONNTRACK:
 		return sizeof(struct nf_conn);
 	default:
@@ -1378,7 +1378,8 @@ static void print_memory(struct kunit *test, struct bench_lane *l,
 {
 	settle(l);
 	OUT("mem t=%s f=%u p=%s object=%zu slab_bytes=%lld hash_bytes=%llu entries=%u",
-	    what, n, path_names[l->path], object_size(l->path),
+	    what, n, path_names[l->path],
+	    object_size(l->path, !strcmp(what, "v6")),
 	    (s64)(slab_bytes() - slab0), hash_bytes(l), table_entries(l));
 	KUNIT_EXPECT_EQ(test, table_entries(l), n);
 }

@@ -1141,6 +1141,7 @@ static void fz_walk_flows(struct fz *fz, struct fz_expect *e)
 {
 	struct tcpstate_hash_iter iter;
 	struct tcpstate_flow *flow;
+	struct tcpstate_key key;
 	struct fz_flow f;
 
 	tcpstate_hash_walk_enter(&fz->tn->table.flows, &iter);
@@ -1148,7 +1149,11 @@ static void fz_walk_flows(struct fz *fz, struct fz_expect *e)
 	while ((flow = tcpstate_hash_walk_next(&iter))) {
 		memset(&f, 0, sizeof(f));
 		fz_flow_copy(flow, &f);
-		fz_check_flow(fz, &flow->key, &f, e);
+		tcpstate_flow_key(flow, &key);
+		/* The key it is found by is the key it shows. */
+		FZ_CHECK(fz, tcpstate_table_lookup(fz->tn, &key) == flow,
+			 "a flow not found by its own key");
+		fz_check_flow(fz, &key, &f, e);
 	}
 	tcpstate_hash_walk_stop(&iter);
 }

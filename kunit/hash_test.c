@@ -86,7 +86,7 @@ static void *ht_insert(struct ht_ctx *c, struct ht_obj *o)
 
 	rcu_read_lock();
 	local_bh_disable();
-	old = tcpstate_hash_insert(&c->ht, o,
+	old = tcpstate_hash_insert(&c->ht, o, o->key,
 				   tcpstate_hash_of(&c->ht, o->key));
 	local_bh_enable();
 	rcu_read_unlock();

@@ -310,13 +310,16 @@ static struct tcpstate_flow *find_flow(struct tcpstate_net *tn, u16 port)
 {
 	struct tcpstate_flow *flow, *found = NULL;
 	struct tcpstate_hash_iter iter;
+	struct tcpstate_key key;
 
 	tcpstate_hash_walk_enter(&tn->table.flows, &iter);
 	tcpstate_hash_walk_start(&iter);
-	while ((flow = tcpstate_hash_walk_next(&iter)))
-		if (!port || flow->key.port[0] == htons(port) ||
-		    flow->key.port[1] == htons(port))
+	while ((flow = tcpstate_hash_walk_next(&iter))) {
+		tcpstate_flow_key(flow, &key);
+		if (!port || key.port[0] == htons(port) ||
+		    key.port[1] == htons(port))
 			found = flow;
+	}
 	tcpstate_hash_walk_stop(&iter);
 	return found;
 }
@@ -419,6 +422,7 @@ static void table_flood_roles_by_ports(struct kunit *test)
 {
 	struct tcpstate_net *tn = tcpstate_test_setup(test, 100);
 	struct tcpstate_flow *flow;
+	struct tcpstate_key key;
 	u32 id;
 
 	tn->params.syn_flood_enter = 3;
@@ -434,9 +438,10 @@ static void table_flood_roles_by_ports(struct kunit *test)
 	tcpstate_test_feed(tn, 79, false, T_ACK, 1001, 5001);
 	flow = find_flow(tn, 79);
 	KUNIT_ASSERT_NOT_NULL(test, flow);
-	KUNIT_EXPECT_EQ(test, flow->key.port[flow->pair.client_dir], htons(79));
+	tcpstate_flow_key(flow, &key);
+	KUNIT_EXPECT_EQ(test, key.port[flow->pair.client_dir], htons(79));
 	KUNIT_EXPECT_EQ(test, flow->pair.port_client_dir,
-			tcpstate_key_port_client_dir(&flow->key));
+			tcpstate_key_port_client_dir(&key));
 	KUNIT_EXPECT_NE(test, flow->pair.port_client_dir,
 			flow->pair.client_dir);
 	tcpstate_test_teardown(tn);

@@ -189,7 +189,7 @@ static struct tcpstate_listener *listener_get(struct tcpstate_net *tn,
 	spin_lock_init(&l->lock);
 	l->start = now;
 	l->active = now;
-	old = tcpstate_hash_insert(&d->listeners, l,
+	old = tcpstate_hash_insert(&d->listeners, l, &l->key,
 				   tcpstate_hash_of(&d->listeners, &l->key));
 	if (!old) {
 		tcpstate_ring_push(tn->detect.recent, &l->key);

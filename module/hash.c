@@ -24,6 +24,14 @@ static const void *hkey(const struct tcpstate_hash *ht,
 	return (char *)tcpstate_hash_obj(ht->p, n) + ht->p->key_offset;
 }
 
+static u32 obj_hash(const struct tcpstate_hash *ht,
+		    const struct tcpstate_hnode *n)
+{
+	if (ht->p->obj_hash)
+		return ht->p->obj_hash(n, ht->seed);
+	return tcpstate_hash_of(ht, hkey(ht, n));
+}
+
 u32 tcpstate_hash_of(const struct tcpstate_hash *ht, const void *key)
 {
 	return jhash2(key, ht->p->key_len / sizeof(u32), ht->seed);
@@ -120,11 +128,13 @@ static struct tcpstate_htbl *locked_tbl(struct tcpstate_hash *ht, u32 hash)
 }
 
 /*
- * Insert @obj unless an object with its key is in: then return that one
- * (and leave @obj to the caller). Under RCU. At the tail of its chain,
- * so that a walker's place (a count of objects before it) survives it.
+ * Insert @obj, whose key is @key hashed to @hash, unless an object with
+ * that key is in: then return that one (and leave @obj to the caller).
+ * Under RCU. At the tail of its chain, so that a walker's place (a count
+ * of objects before it) survives it.
  */
-void *tcpstate_hash_insert(struct tcpstate_hash *ht, void *obj, u32 hash)
+void *tcpstate_hash_insert(struct tcpstate_hash *ht, void *obj,
+			   const void *key, u32 hash)
 {
 	struct tcpstate_hnode *n = hnode(ht, obj), *c;
 	struct tcpstate_hnode __rcu **pp;
@@ -137,7 +147,7 @@ void *tcpstate_hash_insert(struct tcpstate_hash *ht, void *obj, u32 hash)
 	for (pp = &t->bucket[hash & t->mask];
 	     (c = rcu_dereference_protected(*pp, lockdep_is_held(lock)));
 	     pp = &c->next) {
-		if (ht->p->eq(hkey(ht, n), c)) {
+		if (ht->p->eq(key, c)) {
 			old = tcpstate_hash_obj(ht->p, c);
 			break;
 		}
@@ -157,7 +167,7 @@ void *tcpstate_hash_insert(struct tcpstate_hash *ht, void *obj, u32 hash)
 void tcpstate_hash_remove(struct tcpstate_hash *ht, void *obj)
 {
 	struct tcpstate_hnode *n = hnode(ht, obj), *c;
-	u32 hash = tcpstate_hash_of(ht, hkey(ht, n));
+	u32 hash = obj_hash(ht, n);
 	spinlock_t *lock = stripe_lock(ht, hash);
 	struct tcpstate_hnode __rcu **pp;
 	struct tcpstate_htbl *t;
@@ -179,7 +189,7 @@ void tcpstate_hash_remove(struct tcpstate_hash *ht, void *obj)
 /* Start fetching the bucket of @obj, which a removal will walk. */
 void tcpstate_hash_prefetch(struct tcpstate_hash *ht, const void *obj)
 {
-	u32 hash = tcpstate_hash_of(ht, hkey(ht, hnode(ht, obj)));
+	u32 hash = obj_hash(ht, hnode(ht, obj));
 	struct tcpstate_htbl *t = rcu_dereference(ht->tbl);
 
 	prefetch(&t->bucket[hash & t->mask]);
@@ -225,8 +235,7 @@ static void move_chain(struct tcpstate_hash *ht, struct tcpstate_htbl *old,
 			pp = &n->next;
 			n = rcu_dereference_protected(*pp, 1);
 		}
-		dst = &new->bucket[tcpstate_hash_of(ht, hkey(ht, n)) &
-				   new->mask];
+		dst = &new->bucket[obj_hash(ht, n) & new->mask];
 		rcu_assign_pointer(n->next, rcu_dereference_protected(*dst, 1));
 		rcu_assign_pointer(*dst, n);
 		RCU_INIT_POINTER(*pp, NULL);

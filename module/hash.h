@@ -21,10 +21,15 @@ struct tcpstate_hnode {
 
 struct tcpstate_hash_params {
 	u16 node_offset;	/* of the struct tcpstate_hnode in an object */
-	u16 key_offset;		/* of its key */
-	u16 key_len;		/* a multiple of 4 */
+	u16 key_offset;		/* of its key, unless obj_hash is set */
+	u16 key_len;		/* a multiple of 4: tcpstate_hash_of() */
 	/* Does the object of @n have key @key? */
 	bool (*eq)(const void *key, const struct tcpstate_hnode *n);
+	/*
+	 * The hash of the object of @n, as its key hashes for lookups; if
+	 * NULL, objects keep their key (@key_offset) as lookups give it.
+	 */
+	u32 (*obj_hash)(const struct tcpstate_hnode *n, u32 seed);
 };
 
 struct tcpstate_htbl {
@@ -100,7 +105,8 @@ int tcpstate_hash_init(struct tcpstate_hash *ht,
 		       unsigned int buckets);
 void tcpstate_hash_destroy(struct tcpstate_hash *ht,
 			   void (*free_fn)(void *obj, void *arg), void *arg);
-void *tcpstate_hash_insert(struct tcpstate_hash *ht, void *obj, u32 hash);
+void *tcpstate_hash_insert(struct tcpstate_hash *ht, void *obj,
+			   const void *key, u32 hash);
 void tcpstate_hash_remove(struct tcpstate_hash *ht, void *obj);
 void tcpstate_hash_prefetch(struct tcpstate_hash *ht, const void *obj);
 unsigned int tcpstate_hash_buckets(struct tcpstate_hash *ht);

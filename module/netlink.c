@@ -320,7 +320,8 @@ struct walk {
 	struct tcpstate_net *tn;
 	int (*show)(struct sk_buff *skb, struct netlink_callback *cb,
 		    void *obj);
-	size_t key_offset, key_len;
+	/* The key of an object, to know it again (a flow keeps a short one). */
+	void (*key)(const void *obj, void *buf);
 	u8 resume_key[sizeof(struct tcpstate_key)];	/* did not fit */
 	bool resuming;
 	bool walked;
@@ -346,17 +347,30 @@ static void walk_interrupted(struct netlink_callback *cb, struct walk *w)
 	cb->seq = dump_seq(w->tn);
 }
 
+static void flow_key(const void *obj, void *buf)
+{
+	tcpstate_flow_key(obj, buf);
+}
+
+/* Zero-padded to the size of a flow's key, which resume_key holds. */
+static void listener_key(const void *obj, void *buf)
+{
+	const struct tcpstate_listener *l = obj;
+
+	memset(buf, 0, sizeof(struct tcpstate_key));
+	memcpy(buf, &l->key, sizeof(l->key));
+}
+
 static struct walk *walk_begin(struct netlink_callback *cb,
 			       struct tcpstate_net *tn, struct tcpstate_hash *ht,
-			       size_t key_offset, size_t key_len)
+			       void (*key)(const void *obj, void *buf))
 {
 	struct walk *w = kzalloc(sizeof(*w), GFP_KERNEL);
 
 	if (!w)
 		return NULL;
 	w->tn = tn;
-	w->key_offset = key_offset;
-	w->key_len = key_len;
+	w->key = key;
 	tcpstate_hash_walk_enter(ht, &w->iter);
 	cb->args[0] = (long)w;
 	/* A loss before the first message must still mark the dump. */
@@ -377,6 +391,7 @@ VISIBLE_IF_KUNIT int tcpstate_nl_done(struct netlink_callback *cb)
 static bool walk_resume(struct walk *w)
 	__acquires(RCU)
 {
+	u8 key[sizeof(w->resume_key)];
 	void *obj;
 
 	if (tcpstate_hash_walk_start(&w->iter) == -EAGAIN)
@@ -385,8 +400,10 @@ static bool walk_resume(struct walk *w)
 		return true;
 	/* The object that did not fit is gone, or another took its memory. */
 	obj = tcpstate_hash_walk_peek(&w->iter);
-	return obj &&
-	       !memcmp((char *)obj + w->key_offset, w->resume_key, w->key_len);
+	if (!obj)
+		return false;
+	w->key(obj, key);
+	return !memcmp(key, w->resume_key, sizeof(key));
 }
 
 #define DUMP_BATCH	1024
@@ -418,8 +435,7 @@ VISIBLE_IF_KUNIT int tcpstate_nl_dumpit(struct sk_buff *skb,
 		w->walked = true;
 		err = w->show(skb, cb, obj);
 		if (err) {
-			memcpy(w->resume_key, (char *)obj + w->key_offset,
-			       w->key_len);
+			w->key(obj, w->resume_key);
 			break;
 		}
 	}
@@ -471,9 +487,7 @@ VISIBLE_IF_KUNIT int tcpstate_nl_flows_begin(struct netlink_callback *cb,
 {
 	struct walk *w;
 
-	w = walk_begin(cb, tn, &tn->table.flows,
-		       offsetof(struct tcpstate_flow, key),
-		       sizeof(struct tcpstate_key));
+	w = walk_begin(cb, tn, &tn->table.flows, flow_key);
 	if (!w)
 		return -ENOMEM;
 	w->filter = *f;
@@ -535,9 +549,7 @@ static int get_listeners_start(struct netlink_callback *cb)
 	struct tcpstate_net *tn = tcpstate_pernet(sock_net(cb->skb->sk));
 	struct walk *w;
 
-	w = walk_begin(cb, tn, &tn->detect.listeners,
-		       offsetof(struct tcpstate_listener, key),
-		       sizeof(struct tcpstate_lkey));
+	w = walk_begin(cb, tn, &tn->detect.listeners, listener_key);
 	if (!w)
 		return -ENOMEM;
 	w->show = show_listener;

@@ -2,6 +2,7 @@
 /* The flow table: RCU lookups, per-flow locks, a collector of deadlines. */
 
 #include <linux/hash.h>
+#include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/percpu_counter.h>
 #include <linux/prefetch.h>
@@ -10,7 +11,18 @@
 #include "sysctl.h"
 #include "tcpstate.h"
 
-static struct kmem_cache *flow_cache;
+/* Flows of each family: an IPv4 flow's object stops after its key. */
+static struct kmem_cache *flow_cache4, *flow_cache6;
+
+static struct kmem_cache *flow_cache(u8 family)
+{
+	return family == AF_INET ? flow_cache4 : flow_cache6;
+}
+
+static void flow_free(struct tcpstate_flow *flow)
+{
+	kmem_cache_free(flow_cache(flow->family), flow);
+}
 
 /* Flow entries of every namespace, for net.tcpstate.max_flows_total. */
 static struct percpu_counter flows_total;
@@ -40,18 +52,96 @@ static void entry_put(struct tcpstate_net *tn)
 	atomic_dec(&tn->table.entries);
 }
 
-static bool flow_eq(const void *key, const struct tcpstate_hnode *n)
+static u32 ports_word(const __be16 port[2])
 {
-	return tcpstate_key_equal(key, &container_of(n, struct tcpstate_flow,
-						     node)->key);
+	u32 w;
+
+	memcpy(&w, port, sizeof(w));
+	return w;
+}
+
+/*
+ * IPv4 keys hash their three words; IPv6 ones the nine before the family,
+ * laid out alike in a struct tcpstate_key and a struct tcpstate_fkey6.
+ */
+static_assert(offsetof(struct tcpstate_key, port) ==
+	      offsetof(struct tcpstate_fkey6, port));
+
+static u32 flow_hash(const struct tcpstate_key *key, u32 seed)
+{
+	if (key->family == AF_INET)
+		return jhash_3words(key->addr[0].s6_addr32[0],
+				    key->addr[1].s6_addr32[0],
+				    ports_word(key->port), seed);
+	return jhash2((const u32 *)key, sizeof(struct tcpstate_fkey6) / 4,
+		      seed);
+}
+
+static const struct tcpstate_flow *node_flow(const struct tcpstate_hnode *n)
+{
+	return container_of(n, struct tcpstate_flow, node);
+}
+
+static u32 flow_obj_hash(const struct tcpstate_hnode *n, u32 seed)
+{
+	const struct tcpstate_flow *flow = node_flow(n);
+
+	if (flow->family == AF_INET)
+		return jhash_3words(flow->key.v4.addr[0], flow->key.v4.addr[1],
+				    ports_word(flow->key.v4.port), seed);
+	return jhash2((const u32 *)&flow->key.v6,
+		      sizeof(struct tcpstate_fkey6) / 4, seed);
+}
+
+static bool flow_eq(const void *k, const struct tcpstate_hnode *n)
+{
+	const struct tcpstate_flow *flow = node_flow(n);
+	const struct tcpstate_key *key = k;
+
+	if (flow->family != key->family)
+		return false;
+	if (key->family == AF_INET)
+		return !((flow->key.v4.addr[0] ^ key->addr[0].s6_addr32[0]) |
+			 (flow->key.v4.addr[1] ^ key->addr[1].s6_addr32[0]) |
+			 (ports_word(flow->key.v4.port) ^
+			  ports_word(key->port)));
+	return tcpstate_words_equal(&flow->key.v6, key,
+				    sizeof(struct tcpstate_fkey6));
 }
 
 static const struct tcpstate_hash_params flow_params = {
 	.node_offset = offsetof(struct tcpstate_flow, node),
-	.key_offset = offsetof(struct tcpstate_flow, key),
-	.key_len = sizeof(struct tcpstate_key),
 	.eq = flow_eq,
+	.obj_hash = flow_obj_hash,
 };
+
+static void flow_set_key(struct tcpstate_flow *flow,
+			 const struct tcpstate_key *key)
+{
+	flow->family = key->family;
+	if (key->family == AF_INET) {
+		flow->key.v4.addr[0] = key->addr[0].s6_addr32[0];
+		flow->key.v4.addr[1] = key->addr[1].s6_addr32[0];
+		memcpy(flow->key.v4.port, key->port, sizeof(key->port));
+	} else {
+		memcpy(&flow->key.v6, key, sizeof(flow->key.v6));
+	}
+}
+
+/* The key of @flow as packets give it. */
+void tcpstate_flow_key(const struct tcpstate_flow *flow,
+		       struct tcpstate_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->family = flow->family;
+	if (flow->family == AF_INET) {
+		key->addr[0].s6_addr32[0] = flow->key.v4.addr[0];
+		key->addr[1].s6_addr32[0] = flow->key.v4.addr[1];
+		memcpy(key->port, flow->key.v4.port, sizeof(key->port));
+	} else {
+		memcpy(key, &flow->key.v6, sizeof(flow->key.v6));
+	}
+}
 
 /* Under RCU: the flow of @key, or NULL. */
 struct tcpstate_flow *tcpstate_table_lookup(struct tcpstate_net *tn,
@@ -59,7 +149,7 @@ struct tcpstate_flow *tcpstate_table_lookup(struct tcpstate_net *tn,
 {
 	struct tcpstate_hash *ht = &tn->table.flows;
 
-	return tcpstate_hash_lookup(ht, key, tcpstate_hash_of(ht, key),
+	return tcpstate_hash_lookup(ht, key, flow_hash(key, ht->seed),
 				    &flow_params);
 }
 
@@ -119,7 +209,7 @@ static void flow_states(const struct tcpstate_flow *flow, u8 states[2])
 
 static void flow_free_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(flow_cache, container_of(head, struct tcpstate_flow, rcu));
+	flow_free(container_of(head, struct tcpstate_flow, rcu));
 }
 
 static struct tcpstate_wheel *flow_wheel(struct tcpstate_net *tn,
@@ -209,17 +299,19 @@ static void flow_moved(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 		       unsigned long now)
 {
 	u8 to_client_dir = flow->pair.client_dir;
+	struct tcpstate_key key;
 
 	tcpstate_stats_move(tn, from, to, syn_sent_out(flow, to) - from_out);
 	/* Listener aggregates are about servers that others connect to. */
 	if (tcpstate_flow_is(flow, TCPSTATE_FLOW_OUTGOING))
 		return;
-	if (from[TCPSTATE_SERVER] != to[TCPSTATE_SERVER] ||
-	    from_client_dir != to_client_dir)
-		tcpstate_detect_server_move(tn, &flow->key, !from_client_dir,
-					    from[TCPSTATE_SERVER],
-					    !to_client_dir, to[TCPSTATE_SERVER],
-					    note, now);
+	if (from[TCPSTATE_SERVER] == to[TCPSTATE_SERVER] &&
+	    from_client_dir == to_client_dir)
+		return;
+	tcpstate_flow_key(flow, &key);
+	tcpstate_detect_server_move(tn, &key, !from_client_dir,
+				    from[TCPSTATE_SERVER], !to_client_dir,
+				    to[TCPSTATE_SERVER], note, now);
 }
 
 /* Free @flow, locked and linked, moving its ends out of every gauge. */
@@ -325,14 +417,16 @@ static struct tcpstate_flow *flow_create(struct tcpstate_net *tn,
 	if (!entry_take(tn) && !(may_evict(tn) && evict_one(tn) &&
 				 entry_take(tn)))
 		goto untracked;
-	flow = kmem_cache_zalloc(flow_cache, GFP_ATOMIC);
+	flow = kmem_cache_alloc(flow_cache(pkt->key.family), GFP_ATOMIC);
 	if (!flow)
 		goto uncount;
-	flow->key = pkt->key;
-	spin_lock_init(&flow->lock);
+	/* All but the lock, which the constructor made and which is free. */
+	memset(&flow->last, 0, kmem_cache_size(flow_cache(pkt->key.family)) -
+	       offsetof(struct tcpstate_flow, last));
+	flow_set_key(flow, &pkt->key);
 	flow->created = tcpstate_created_now();
 	flow->last = tcpstate_jiffies();
-	old = tcpstate_hash_insert(&tn->table.flows, flow, hash);
+	old = tcpstate_hash_insert(&tn->table.flows, flow, &pkt->key, hash);
 	if (!old) {
 		tcpstate_count(tn, TCPSTATE_CTR_flows_created, 1);
 		/* unanswered until its peer sends */
@@ -340,7 +434,7 @@ static struct tcpstate_flow *flow_create(struct tcpstate_net *tn,
 		flows_check_load(tn);
 		return flow;
 	}
-	kmem_cache_free(flow_cache, flow);
+	flow_free(flow);
 	entry_put(tn);
 	return old;
 uncount:
@@ -370,7 +464,7 @@ bool tcpstate_flow_view(struct tcpstate_flow *flow,
 								flow->last));
 	}
 	spin_unlock_bh(&flow->lock);
-	view->key = flow->key;
+	tcpstate_flow_key(flow, &view->key);
 	return shown;
 }
 
@@ -620,7 +714,7 @@ void tcpstate_table_segment(struct tcpstate_net *tn,
 	int tries;
 	u32 hash;
 
-	hash = tcpstate_hash_of(&tn->table.flows, &pkt->key);
+	hash = flow_hash(&pkt->key, tn->table.flows.seed);
 	flow = tcpstate_hash_lookup(&tn->table.flows, &pkt->key, hash,
 				    &flow_params);
 	/* Every SYN counts at its listener; in flood mode only there. */
@@ -870,10 +964,10 @@ free_evict:
 	return err;
 }
 
-static void flow_free(void *ptr, void *arg)
+static void flow_destroy(void *ptr, void *arg)
 {
 	(*(s64 *)arg)++;
-	kmem_cache_free(flow_cache, ptr);
+	flow_free(ptr);
 }
 
 /* The hooks are gone and their readers done: free without grace periods. */
@@ -883,7 +977,7 @@ void tcpstate_table_exit(struct tcpstate_net *tn)
 
 	cancel_delayed_work_sync(&tn->table.gc);
 	cancel_work_sync(&tn->table.grow);
-	tcpstate_hash_destroy(&tn->table.flows, flow_free, &freed);
+	tcpstate_hash_destroy(&tn->table.flows, flow_destroy, &freed);
 	/* Other namespaces' packets update it with bottom halves off. */
 	local_bh_disable();
 	percpu_counter_sub(&flows_total, freed);
@@ -892,14 +986,36 @@ void tcpstate_table_exit(struct tcpstate_net *tn)
 	free_percpu(tn->table.evict);
 }
 
+/*
+ * Flows are freed unlocked, so the lock is made once per object. The
+ * constructor also keeps SLUB from merging the caches with another of
+ * their size (kmalloc-96), so that /proc/slabinfo shows them by name.
+ */
+static void flow_ctor(void *obj)
+{
+	struct tcpstate_flow *flow = obj;
+
+	spin_lock_init(&flow->lock);
+}
+
+static struct kmem_cache *flow_cache_create(const char *name, size_t size)
+{
+	return kmem_cache_create(name, size, __alignof__(struct tcpstate_flow),
+				 0, flow_ctor);
+}
+
 int tcpstate_table_module_init(void)
 {
 	int err = percpu_counter_init(&flows_total, 0, GFP_KERNEL);
 
 	if (err)
 		return err;
-	flow_cache = KMEM_CACHE(tcpstate_flow, 0);
-	if (!flow_cache) {
+	flow_cache4 = flow_cache_create("tcpstate_flow", TCPSTATE_FLOW4_SIZE);
+	flow_cache6 = flow_cache_create("tcpstate_flow6",
+					sizeof(struct tcpstate_flow));
+	if (!flow_cache4 || !flow_cache6) {
+		kmem_cache_destroy(flow_cache4);
+		kmem_cache_destroy(flow_cache6);
 		percpu_counter_destroy(&flows_total);
 		return -ENOMEM;
 	}
@@ -909,6 +1025,7 @@ int tcpstate_table_module_init(void)
 void tcpstate_table_module_exit(void)
 {
 	rcu_barrier();	/* flows still waiting in call_rcu() */
-	kmem_cache_destroy(flow_cache);
+	kmem_cache_destroy(flow_cache4);
+	kmem_cache_destroy(flow_cache6);
 	percpu_counter_destroy(&flows_total);
 }

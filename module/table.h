@@ -19,24 +19,48 @@
 
 struct tcpstate_net;
 
+/* A flow's own copy of its key (struct tcpstate_key without the family). */
+struct tcpstate_fkey4 {
+	__be32 addr[2];
+	__be16 port[2];
+};
+
+struct tcpstate_fkey6 {
+	struct in6_addr addr[2];
+	__be16 port[2];
+};
+
 /*
- * 120 bytes on x86-64. A flow is filed in one of its table's wheels, by
- * its address, until it is unlinked and marked dead; then its rcu_head
- * takes the place of that link.
+ * 120 bytes on x86-64 for IPv6, 96 for IPv4: an IPv4 flow lives in a
+ * smaller slab object that ends with its shorter key. A flow is filed in
+ * one of its table's wheels, by its address, until it is unlinked and
+ * marked dead; then its rcu_head takes the place of that link. The lock
+ * comes first: the slab's constructor initialises it once, and a flow is
+ * freed unlocked, so allocation clears only what follows it.
  */
 struct tcpstate_flow {
-	struct tcpstate_hnode node;
-	struct tcpstate_key key;
 	spinlock_t lock;		/* serialises segments of this flow */
-	struct tcpstate_pair pair;	/* its flags hold TCPSTATE_FLOW_* too */
-	struct tcpstate_history history;
-	u32 created;			/* tcpstate_created_now() */
 	u32 last;			/* jiffies of the last valid segment */
+	struct tcpstate_hnode node;
+	struct tcpstate_pair pair;	/* its flags hold TCPSTATE_FLOW_* too */
+	u32 created;			/* tcpstate_created_now() */
+	struct tcpstate_history history;
 	union {
 		struct hlist_node wheel;	/* while linked; wheel lock */
 		struct rcu_head rcu;		/* once dead */
 	};
+	u8 family;
+	union {
+		struct tcpstate_fkey4 v4;	/* the end of an IPv4 flow */
+		struct tcpstate_fkey6 v6;
+	} key;
 };
+
+#define TCPSTATE_FLOW4_SIZE	(offsetof(struct tcpstate_flow, key) + \
+				 sizeof(struct tcpstate_fkey4))
+
+void tcpstate_flow_key(const struct tcpstate_flow *flow,
+		       struct tcpstate_key *key);
 
 /* The table's bits of a flow, in the pair's TCPSTATE_PAIR_OWNER bits. */
 #define TCPSTATE_FLOW_BORN	0x10	/* its first segment was applied */
