@@ -17,6 +17,7 @@
 #include <linux/gcd.h>
 #include <linux/hash.h>
 #include <linux/ip.h>
+#include <linux/jhash.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/rhashtable.h>
@@ -147,10 +148,22 @@ static int bound_cmp(struct rhashtable_compare_arg *arg, const void *obj)
 	return !tcpstate_key_equal(arg->key, &o->key);
 }
 
+/* ... and hashes an IPv4 key's three words as tcpstate does (the stream). */
+static u32 bound_hash(const void *data, u32 len, u32 seed)
+{
+	const struct tcpstate_key *k = data;
+	u32 ports;
+
+	memcpy(&ports, k->port, sizeof(ports));
+	return jhash_3words((__force u32)k->addr[0].s6_addr32[0],
+			    (__force u32)k->addr[1].s6_addr32[0], ports, seed);
+}
+
 static const struct rhashtable_params bound_params = {
 	.head_offset = offsetof(struct bench_obj, node),
 	.key_offset = offsetof(struct bench_obj, key),
 	.key_len = sizeof(struct tcpstate_key),
+	.hashfn = bound_hash,
 	.obj_cmpfn = bound_cmp,
 	.automatic_shrinking = true,
 };

@@ -67,11 +67,17 @@ static u32 ports_word(const __be16 port[2])
 static_assert(offsetof(struct tcpstate_key, port) ==
 	      offsetof(struct tcpstate_fkey6, port));
 
+/* Addresses as words to hash and compare (their byte order is moot). */
+static u32 word(__be32 w)
+{
+	return (__force u32)w;
+}
+
 static u32 flow_hash(const struct tcpstate_key *key, u32 seed)
 {
 	if (key->family == AF_INET)
-		return jhash_3words(key->addr[0].s6_addr32[0],
-				    key->addr[1].s6_addr32[0],
+		return jhash_3words(word(key->addr[0].s6_addr32[0]),
+				    word(key->addr[1].s6_addr32[0]),
 				    ports_word(key->port), seed);
 	return jhash2((const u32 *)key, sizeof(struct tcpstate_fkey6) / 4,
 		      seed);
@@ -87,7 +93,8 @@ static u32 flow_obj_hash(const struct tcpstate_hnode *n, u32 seed)
 	const struct tcpstate_flow *flow = node_flow(n);
 
 	if (flow->family == AF_INET)
-		return jhash_3words(flow->key.v4.addr[0], flow->key.v4.addr[1],
+		return jhash_3words(word(flow->key.v4.addr[0]),
+				    word(flow->key.v4.addr[1]),
 				    ports_word(flow->key.v4.port), seed);
 	return jhash2((const u32 *)&flow->key.v6,
 		      sizeof(struct tcpstate_fkey6) / 4, seed);
@@ -101,8 +108,8 @@ static bool flow_eq(const void *k, const struct tcpstate_hnode *n)
 	if (flow->family != key->family)
 		return false;
 	if (key->family == AF_INET)
-		return !((flow->key.v4.addr[0] ^ key->addr[0].s6_addr32[0]) |
-			 (flow->key.v4.addr[1] ^ key->addr[1].s6_addr32[0]) |
+		return !(word(flow->key.v4.addr[0] ^ key->addr[0].s6_addr32[0]) |
+			 word(flow->key.v4.addr[1] ^ key->addr[1].s6_addr32[0]) |
 			 (ports_word(flow->key.v4.port) ^
 			  ports_word(key->port)));
 	return tcpstate_words_equal(&flow->key.v6, key,
