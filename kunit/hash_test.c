@@ -194,9 +194,12 @@ static void hash_grow_policy(struct kunit *test)
 	struct ht_ctx *c = ht_setup(test);
 	unsigned int b = TCPSTATE_HASH_MIN;
 
+	/* The nearest power of two, at least TCPSTATE_HASH_MIN. */
 	KUNIT_EXPECT_EQ(test, tcpstate_hash_size_for(0), TCPSTATE_HASH_MIN);
-	KUNIT_EXPECT_EQ(test, tcpstate_hash_size_for(1000000), 1U << 19);
-	KUNIT_EXPECT_EQ(test, tcpstate_hash_size_for(1U << 20), 1U << 19);
+	KUNIT_EXPECT_EQ(test, tcpstate_hash_size_for(1000000), 1U << 20);
+	KUNIT_EXPECT_EQ(test, tcpstate_hash_size_for(1U << 20), 1U << 20);
+	KUNIT_EXPECT_EQ(test, tcpstate_hash_size_for(10000000), 1U << 23);
+	KUNIT_EXPECT_EQ(test, tcpstate_hash_size_for(13000000), 1U << 24);
 	KUNIT_EXPECT_EQ(test, tcpstate_hash_grow(&c->ht, 2 * b, 64 * b), 0);
 	KUNIT_EXPECT_EQ(test, tcpstate_hash_buckets(&c->ht), b);
 	KUNIT_EXPECT_EQ(test, tcpstate_hash_grow(&c->ht, 2 * b + 2, 64 * b),

@@ -3,6 +3,7 @@
 #ifndef _TCPSTATE_COMPAT_H
 #define _TCPSTATE_COMPAT_H
 
+#include <linux/slab.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
@@ -35,5 +36,18 @@ static inline struct nlattr **tcpstate_dump_attrs(struct netlink_callback *cb)
 	return genl_dumpit_info(cb)->attrs;
 #endif
 }
+
+/*
+ * A slab cache that SLUB never merges with another of its size, so that
+ * /proc/slabinfo names it (96-byte flows would join kmalloc-96): 6.5 has
+ * a flag for it; before, SLAB_NOLEAKTRACE is one of the flags that keep
+ * a cache apart (it only hides the objects from kmemleak, whose scan
+ * finds no pointer that only a flow holds).
+ */
+#ifdef SLAB_NO_MERGE
+#define TCPSTATE_SLAB_NO_MERGE	SLAB_NO_MERGE
+#else
+#define TCPSTATE_SLAB_NO_MERGE	SLAB_NOLEAKTRACE
+#endif
 
 #endif /* _TCPSTATE_COMPAT_H */

@@ -47,12 +47,18 @@ static struct tcpstate_htbl *tbl_alloc(unsigned int buckets)
 	return t;
 }
 
-/* Buckets for @nelems objects: a load between 1 and 2 when they are in. */
+/*
+ * Buckets for @nelems objects: the power of two nearest to it, a load
+ * between 0.67 and 1.5 once they are in.
+ */
 unsigned int tcpstate_hash_size_for(unsigned long nelems)
 {
-	nelems = clamp(nelems / 2, (unsigned long)TCPSTATE_HASH_MIN,
+	unsigned long p;
+
+	nelems = clamp(nelems, (unsigned long)TCPSTATE_HASH_MIN,
 		       (unsigned long)TCPSTATE_HASH_MAX);
-	return roundup_pow_of_two(nelems);
+	p = rounddown_pow_of_two(nelems);
+	return nelems - p > p / 2 ? 2 * p : p;
 }
 
 int tcpstate_hash_init(struct tcpstate_hash *ht,
@@ -298,12 +304,18 @@ VISIBLE_IF_KUNIT void tcpstate_hash_grow_end(struct tcpstate_hash *ht)
 int tcpstate_hash_grow(struct tcpstate_hash *ht, unsigned int nelems,
 		       unsigned int max_buckets)
 {
-	unsigned int buckets = tcpstate_hash_buckets(ht), s;
+	unsigned int buckets, s;
 	int err;
 
 	if (!tcpstate_hash_wants_growth(ht, nelems, max_buckets))
 		return 0;
 	down_write(&ht->resizing);
+	/* Another growth may have come first. */
+	if (!tcpstate_hash_wants_growth(ht, nelems, max_buckets)) {
+		up_write(&ht->resizing);
+		return 0;
+	}
+	buckets = tcpstate_hash_buckets(ht);
 	err = tcpstate_hash_grow_begin(ht, min_t(unsigned long, max_buckets,
 						 (unsigned long)buckets *
 						 TCPSTATE_HASH_GROWTH));

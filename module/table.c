@@ -7,6 +7,7 @@
 #include <linux/percpu_counter.h>
 #include <linux/prefetch.h>
 #include <linux/slab.h>
+#include "compat.h"
 #include "local.h"
 #include "sysctl.h"
 #include "tcpstate.h"
@@ -52,20 +53,11 @@ static void entry_put(struct tcpstate_net *tn)
 	atomic_dec(&tn->table.entries);
 }
 
+/* Both ports as one word (no memcpy(): UML would call it). */
 static u32 ports_word(const __be16 port[2])
 {
-	u32 w;
-
-	memcpy(&w, port, sizeof(w));
-	return w;
+	return (__force u32)port[0] | (__force u32)port[1] << 16;
 }
-
-/*
- * IPv4 keys hash their three words; IPv6 ones the nine before the family,
- * laid out alike in a struct tcpstate_key and a struct tcpstate_fkey6.
- */
-static_assert(offsetof(struct tcpstate_key, port) ==
-	      offsetof(struct tcpstate_fkey6, port));
 
 /* Addresses as words to hash and compare (their byte order is moot). */
 static u32 word(__be32 w)
@@ -73,14 +65,25 @@ static u32 word(__be32 w)
 	return (__force u32)w;
 }
 
-static u32 flow_hash(const struct tcpstate_key *key, u32 seed)
+/* The word of an address a flow keeps beside its link (see table.h). */
+static int head_word(u8 family)
+{
+	return family == AF_INET ? 0 : 3;
+}
+
+/*
+ * IPv4 keys hash their three words; IPv6 ones the nine before the
+ * family, as a struct tcpstate_key holds them.
+ */
+#define KEY6_WORDS	(offsetof(struct tcpstate_key, family) / sizeof(u32))
+
+static __always_inline u32 flow_hash(const struct tcpstate_key *key, u32 seed)
 {
 	if (key->family == AF_INET)
 		return jhash_3words(word(key->addr[0].s6_addr32[0]),
 				    word(key->addr[1].s6_addr32[0]),
 				    ports_word(key->port), seed);
-	return jhash2((const u32 *)key, sizeof(struct tcpstate_fkey6) / 4,
-		      seed);
+	return jhash2((const u32 *)key, KEY6_WORDS, seed);
 }
 
 static const struct tcpstate_flow *node_flow(const struct tcpstate_hnode *n)
@@ -90,30 +93,31 @@ static const struct tcpstate_flow *node_flow(const struct tcpstate_hnode *n)
 
 static u32 flow_obj_hash(const struct tcpstate_hnode *n, u32 seed)
 {
-	const struct tcpstate_flow *flow = node_flow(n);
+	struct tcpstate_key key;
 
-	if (flow->family == AF_INET)
-		return jhash_3words(word(flow->key.v4.addr[0]),
-				    word(flow->key.v4.addr[1]),
-				    ports_word(flow->key.v4.port), seed);
-	return jhash2((const u32 *)&flow->key.v6,
-		      sizeof(struct tcpstate_fkey6) / 4, seed);
+	tcpstate_flow_key(node_flow(n), &key);
+	return flow_hash(&key, seed);
 }
 
-static bool flow_eq(const void *k, const struct tcpstate_hnode *n)
+static __always_inline bool flow_eq(const void *k,
+				    const struct tcpstate_hnode *n)
 {
 	const struct tcpstate_flow *flow = node_flow(n);
 	const struct tcpstate_key *key = k;
+	int w = head_word(key->family), e, i;
 
-	if (flow->family != key->family)
+	if (flow->family != key->family ||
+	    (word(flow->addr[0] ^ key->addr[0].s6_addr32[w]) |
+	     word(flow->addr[1] ^ key->addr[1].s6_addr32[w]) |
+	     (ports_word(flow->port) ^ ports_word(key->port))))
 		return false;
 	if (key->family == AF_INET)
-		return !(word(flow->key.v4.addr[0] ^ key->addr[0].s6_addr32[0]) |
-			 word(flow->key.v4.addr[1] ^ key->addr[1].s6_addr32[0]) |
-			 (ports_word(flow->key.v4.port) ^
-			  ports_word(key->port)));
-	return tcpstate_words_equal(&flow->key.v6, key,
-				    sizeof(struct tcpstate_fkey6));
+		return true;
+	for (e = 0; e < 2; e++)
+		for (i = 0; i < 3; i++)
+			if (flow->addr6[e][i] != key->addr[e].s6_addr32[i])
+				return false;
+	return true;
 }
 
 static const struct tcpstate_hash_params flow_params = {
@@ -125,13 +129,15 @@ static const struct tcpstate_hash_params flow_params = {
 static void flow_set_key(struct tcpstate_flow *flow,
 			 const struct tcpstate_key *key)
 {
+	int w = head_word(key->family), e, i;
+
 	flow->family = key->family;
-	if (key->family == AF_INET) {
-		flow->key.v4.addr[0] = key->addr[0].s6_addr32[0];
-		flow->key.v4.addr[1] = key->addr[1].s6_addr32[0];
-		memcpy(flow->key.v4.port, key->port, sizeof(key->port));
-	} else {
-		memcpy(&flow->key.v6, key, sizeof(flow->key.v6));
+	for (e = 0; e < 2; e++) {
+		flow->port[e] = key->port[e];
+		flow->addr[e] = key->addr[e].s6_addr32[w];
+		if (key->family != AF_INET)
+			for (i = 0; i < 3; i++)
+				flow->addr6[e][i] = key->addr[e].s6_addr32[i];
 	}
 }
 
@@ -139,14 +145,16 @@ static void flow_set_key(struct tcpstate_flow *flow,
 void tcpstate_flow_key(const struct tcpstate_flow *flow,
 		       struct tcpstate_key *key)
 {
+	int w = head_word(flow->family), e, i;
+
 	memset(key, 0, sizeof(*key));
 	key->family = flow->family;
-	if (flow->family == AF_INET) {
-		key->addr[0].s6_addr32[0] = flow->key.v4.addr[0];
-		key->addr[1].s6_addr32[0] = flow->key.v4.addr[1];
-		memcpy(key->port, flow->key.v4.port, sizeof(key->port));
-	} else {
-		memcpy(key, &flow->key.v6, sizeof(flow->key.v6));
+	memcpy(key->port, flow->port, sizeof(key->port));
+	for (e = 0; e < 2; e++) {
+		key->addr[e].s6_addr32[w] = flow->addr[e];
+		if (flow->family != AF_INET)
+			for (i = 0; i < 3; i++)
+				key->addr[e].s6_addr32[i] = flow->addr6[e][i];
 	}
 }
 
@@ -161,14 +169,15 @@ struct tcpstate_flow *tcpstate_table_lookup(struct tcpstate_net *tn,
 }
 
 /*
- * The flow table's size at namespace creation: enough buckets for this
- * many flows, so that it need not grow on its way there. 0: max_flows /
- * 16, and growth (eightfold, at a load of 2) takes it to max_flows.
+ * The flow table's size at namespace creation: about a bucket a flow for
+ * this many flows, so that it need not grow on its way there. 0:
+ * max_flows / 64, and growth (eightfold, at a load of 2) takes it to
+ * about a bucket a flow of max_flows.
  */
-static unsigned int expected_flows;
-module_param(expected_flows, uint, 0644);
+unsigned int tcpstate_expected_flows;
+module_param_named(expected_flows, tcpstate_expected_flows, uint, 0644);
 MODULE_PARM_DESC(expected_flows,
-		 "flows a namespace's table is sized for when it is created (0: max_flows / 16)");
+		 "flows a namespace's table is sized for when it is created (0: max_flows / 64)");
 
 static unsigned int flows_max_buckets(struct tcpstate_net *tn)
 {
@@ -178,7 +187,7 @@ static unsigned int flows_max_buckets(struct tcpstate_net *tn)
 static unsigned int flows_initial_buckets(struct tcpstate_net *tn)
 {
 	unsigned int max = READ_ONCE(tn->params.max_flows);
-	unsigned int want = READ_ONCE(expected_flows) ?: max / 16;
+	unsigned int want = READ_ONCE(tcpstate_expected_flows) ?: max / 64;
 
 	return tcpstate_hash_size_for(min(want, max));
 }
@@ -306,7 +315,8 @@ static void flow_moved(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 		       unsigned long now)
 {
 	u8 to_client_dir = flow->pair.client_dir;
-	struct tcpstate_key key;
+	const struct tcpstate_key *key;
+	struct tcpstate_key own;
 
 	tcpstate_stats_move(tn, from, to, syn_sent_out(flow, to) - from_out);
 	/* Listener aggregates are about servers that others connect to. */
@@ -315,8 +325,11 @@ static void flow_moved(struct tcpstate_net *tn, struct tcpstate_flow *flow,
 	if (from[TCPSTATE_SERVER] == to[TCPSTATE_SERVER] &&
 	    from_client_dir == to_client_dir)
 		return;
-	tcpstate_flow_key(flow, &key);
-	tcpstate_detect_server_move(tn, &key, !from_client_dir,
+	/* A segment's note has the key; the collector's moves make it. */
+	key = note ? note->key : &own;
+	if (!note)
+		tcpstate_flow_key(flow, &own);
+	tcpstate_detect_server_move(tn, key, !from_client_dir,
 				    from[TCPSTATE_SERVER], !to_client_dir,
 				    to[TCPSTATE_SERVER], note, now);
 }
@@ -424,12 +437,10 @@ static struct tcpstate_flow *flow_create(struct tcpstate_net *tn,
 	if (!entry_take(tn) && !(may_evict(tn) && evict_one(tn) &&
 				 entry_take(tn)))
 		goto untracked;
-	flow = kmem_cache_alloc(flow_cache(pkt->key.family), GFP_ATOMIC);
+	flow = kmem_cache_zalloc(flow_cache(pkt->key.family), GFP_ATOMIC);
 	if (!flow)
 		goto uncount;
-	/* All but the lock, which the constructor made and which is free. */
-	memset(&flow->last, 0, kmem_cache_size(flow_cache(pkt->key.family)) -
-	       offsetof(struct tcpstate_flow, last));
+	spin_lock_init(&flow->lock);
 	flow_set_key(flow, &pkt->key);
 	flow->created = tcpstate_created_now();
 	flow->last = tcpstate_jiffies();
@@ -993,22 +1004,10 @@ void tcpstate_table_exit(struct tcpstate_net *tn)
 	free_percpu(tn->table.evict);
 }
 
-/*
- * Flows are freed unlocked, so the lock is made once per object. The
- * constructor also keeps SLUB from merging the caches with another of
- * their size (kmalloc-96), so that /proc/slabinfo shows them by name.
- */
-static void flow_ctor(void *obj)
-{
-	struct tcpstate_flow *flow = obj;
-
-	spin_lock_init(&flow->lock);
-}
-
 static struct kmem_cache *flow_cache_create(const char *name, size_t size)
 {
 	return kmem_cache_create(name, size, __alignof__(struct tcpstate_flow),
-				 0, flow_ctor);
+				 TCPSTATE_SLAB_NO_MERGE, NULL);
 }
 
 int tcpstate_table_module_init(void)

@@ -19,29 +19,22 @@
 
 struct tcpstate_net;
 
-/* A flow's own copy of its key (struct tcpstate_key without the family). */
-struct tcpstate_fkey4 {
-	__be32 addr[2];
-	__be16 port[2];
-};
-
-struct tcpstate_fkey6 {
-	struct in6_addr addr[2];
-	__be16 port[2];
-};
-
 /*
  * 120 bytes on x86-64 for IPv6, 96 for IPv4: an IPv4 flow lives in a
- * smaller slab object that ends with its shorter key. A flow is filed in
- * one of its table's wheels, by its address, until it is unlinked and
- * marked dead; then its rcu_head takes the place of that link. The lock
- * comes first: the slab's constructor initialises it once, and a flow is
- * freed unlocked, so allocation clears only what follows it.
+ * smaller slab object that stops before the rest of the IPv6 addresses.
+ * What a lookup compares (the family, the ports and one word of each
+ * address: IPv4's addresses, the last words of IPv6 ones) sits next to
+ * the chain link, in its cache line. A flow is filed in one of its
+ * table's wheels, by its address, until it is unlinked and marked dead;
+ * then its rcu_head takes the place of that link.
  */
 struct tcpstate_flow {
+	struct tcpstate_hnode node;
+	__be16 port[2];			/* as in its struct tcpstate_key */
+	u8 family;
+	__be32 addr[2];			/* IPv4, or IPv6's s6_addr32[3] */
 	spinlock_t lock;		/* serialises segments of this flow */
 	u32 last;			/* jiffies of the last valid segment */
-	struct tcpstate_hnode node;
 	struct tcpstate_pair pair;	/* its flags hold TCPSTATE_FLOW_* too */
 	u32 created;			/* tcpstate_created_now() */
 	struct tcpstate_history history;
@@ -49,15 +42,10 @@ struct tcpstate_flow {
 		struct hlist_node wheel;	/* while linked; wheel lock */
 		struct rcu_head rcu;		/* once dead */
 	};
-	u8 family;
-	union {
-		struct tcpstate_fkey4 v4;	/* the end of an IPv4 flow */
-		struct tcpstate_fkey6 v6;
-	} key;
+	__be32 addr6[2][3];		/* IPv6 only: s6_addr32[0..2] */
 };
 
-#define TCPSTATE_FLOW4_SIZE	(offsetof(struct tcpstate_flow, key) + \
-				 sizeof(struct tcpstate_fkey4))
+#define TCPSTATE_FLOW4_SIZE	offsetof(struct tcpstate_flow, addr6)
 
 void tcpstate_flow_key(const struct tcpstate_flow *flow,
 		       struct tcpstate_key *key);
@@ -167,6 +155,9 @@ struct tcpstate_table {
 
 /* How long a flow whose both ends are CLOSED stays to absorb stragglers. */
 #define TCPSTATE_TOMBSTONE_MS	2000
+
+/* The expected_flows module parameter (table.c). */
+extern unsigned int tcpstate_expected_flows;
 
 int tcpstate_table_init(struct tcpstate_net *tn);
 void tcpstate_table_exit(struct tcpstate_net *tn);

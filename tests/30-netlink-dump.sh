@@ -56,9 +56,9 @@ wait_established() {
 dmesg_mark
 mk_pair a b
 ulimit -n 65536
-# A table sized for 32768 flows (16384 buckets) does not grow before the
+# A table sized for 16384 flows (16384 buckets) does not grow before the
 # paused dump below (some 16 000 flows), and grows during it (40 000 more).
-load_module expected_flows=32768
+load_module expected_flows=16384
 # Flows of the churn leave the table soon: removals during the dumps.
 nsx a sysctl -qw net.tcpstate.timewait_ms=1000 || fail "sysctl"
 # The SYN burst must make flows, not flood mode.
