@@ -261,10 +261,41 @@ static void hash_walk_resumes(struct kunit *test)
 	ht_teardown(test, c);
 }
 
+/*
+ * An object the walk stopped at left and came back (its memory reused)
+ * at the tail of its chain: the walk goes on with the one after its old
+ * place, not after its new one.
+ */
+static void hash_walk_reused(struct kunit *test)
+{
+	struct ht_ctx *c = ht_setup(test);
+	struct tcpstate_hash_iter it;
+	struct ht_obj *o, *next;
+	int i;
+
+	for (i = 0; i < 3000; i++)
+		KUNIT_ASSERT_NULL(test, ht_insert(c, &c->obj[i]));
+	tcpstate_hash_walk_enter(&c->ht, &it);
+	tcpstate_hash_walk_start(&it);
+	while ((o = tcpstate_hash_walk_next(&it)))
+		if (it.skip == 1 && rcu_access_pointer(o->node.next))
+			break;
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	next = container_of(rcu_dereference(o->node.next), struct ht_obj, node);
+	tcpstate_hash_walk_stop(&it);
+	ht_remove(c, o);
+	KUNIT_ASSERT_NULL(test, ht_insert(c, o));
+	KUNIT_ASSERT_EQ(test, tcpstate_hash_walk_start(&it), 0);
+	KUNIT_EXPECT_PTR_EQ(test, tcpstate_hash_walk_next(&it), (void *)next);
+	tcpstate_hash_walk_stop(&it);
+	ht_teardown(test, c);
+}
+
 static struct kunit_case hash_cases[] = {
 	KUNIT_CASE(hash_grow_stepwise),
 	KUNIT_CASE(hash_grow_policy),
 	KUNIT_CASE(hash_walk_resumes),
+	KUNIT_CASE(hash_walk_reused),
 	{}
 };
 

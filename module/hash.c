@@ -340,7 +340,12 @@ void tcpstate_hash_walk_enter(struct tcpstate_hash *ht,
 	it->cur = NULL;
 }
 
-/* Find where the current object went; if it left, the next is current. */
+/*
+ * Find where the current object went; if it left, the next is current.
+ * It can only have moved towards the head (objects before it left, new
+ * ones go to the tail): found further on, it is another object in its
+ * memory, and the ones between are still to be walked.
+ */
 static void walk_relocate(struct tcpstate_hash_iter *it)
 {
 	struct tcpstate_htbl *t = rcu_dereference(it->ht->tbl);
@@ -349,7 +354,7 @@ static void walk_relocate(struct tcpstate_hash_iter *it)
 
 	if (!it->cur || it->bucket > t->mask)
 		return;
-	for (n = rcu_dereference(t->bucket[it->bucket]); n;
+	for (n = rcu_dereference(t->bucket[it->bucket]); n && i <= it->skip;
 	     n = rcu_dereference(n->next), i++) {
 		if (n == it->cur) {
 			it->skip = i;
