@@ -3,8 +3,9 @@
  * The hash table of flows and of listeners: singly linked chains read
  * under RCU, a lock per stripe of buckets for writers, and a size chosen
  * up front for the load expected. It grows rarely (eightfold, once the
- * load passes 2), in process context and a stripe at a time, so neither
- * the packet path nor a reader ever waits for a whole table to move.
+ * load passes 2), in process context and a stripe at a time, so that
+ * the packet path never waits for a whole table to move (only walkers
+ * of the table wait for a growth to end).
  */
 #ifndef _TCPSTATE_HASH_H
 #define _TCPSTATE_HASH_H
