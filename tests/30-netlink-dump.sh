@@ -57,7 +57,8 @@ dmesg_mark
 mk_pair a b
 ulimit -n 65536
 # A table sized for 16384 flows (16384 buckets) does not grow before the
-# paused dump below (some 16 000 flows), and grows during it (40 000 more).
+# paused dump below (some 20 000 flows, growth past 32 768), and grows
+# during it (40 000 more).
 load_module expected_flows=16384
 # Flows of the churn leave the table soon: removals during the dumps.
 nsx a sysctl -qw net.tcpstate.timewait_ms=1000 || fail "sysctl"
